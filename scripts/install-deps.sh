@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs everything the build, the tests and the benchmarks need: Debian packages through apt-get
+# (as root, or through sudo) and the npm test peers from package-lock.json. Idempotent: packages
+# already present are skipped, and a run with nothing missing changes nothing.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+# Build toolchain and libraries (DESIGN §7), test and benchmark tools.
+DEB_PACKAGES=(
+  # build
+  cmake ninja-build ccache g++ make pkg-config git
+  # config, JSON, containers, strings, logging, CLI
+  libyaml-cpp-dev libsimdjson-dev libabsl-dev libre2-dev libxxhash-dev
+  libspdlog-dev libfmt-dev libcli11-dev
+  # Arrow IPC flatbuffers, admin HTTP server (Boost.Asio/Beast)
+  libflatbuffers-dev flatbuffers-compiler libboost-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev python3 hyperfine time curl
+  clang-format
+)
+
+missing=()
+# Node.js with npm may come from elsewhere than Debian (these machines ship one); only install
+# Debian's when there is none.
+if ! command -v npm >/dev/null; then
+  DEB_PACKAGES+=(nodejs npm)
+fi
+for p in "${DEB_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then
+      SUDO="sudo"
+    else
+      echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm peers (apache-arrow, DuckDB, kafkajs ...) are test and benchmark tools only, pinned by
+# package-lock.json.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "install-deps: installing npm test tools"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,61 @@
+// EngineConfig: the ArkFlow top-level configuration — logging, health_check, metrics and
+// streams[] (input, buffer, pipeline.thread_num, pipeline.processors, output, error_output).
+//
+// Component sections are kept as raw ConfigValue nodes here: the runtime's registry validates each
+// against its component's ConfigSpec when it builds the component (it knows the specs; this module
+// does not depend on the runtime). Everything else is validated by ParseEngineConfig.
+//
+// Thread-safety: plain data.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/logging.h"
+#include "base/status.h"
+#include "config/config_spec.h"
+#include "config/config_value.h"
+
+namespace ark {
+
+struct StreamConfig {
+  std::string id;  // `id`, or "stream-<index>"
+  int index = 0;
+  ConfigValue input;
+  std::optional<ConfigValue> buffer;
+  int thread_num = 1;
+  std::vector<ConfigValue> processors;
+  ConfigValue output;
+  std::optional<ConfigValue> error_output;
+  ConfigValue node;  // the whole stream entry
+};
+
+struct HealthCheckConfig {
+  bool enabled = true;
+  std::string address = "127.0.0.1:8080";
+  std::string health_path = "/health";
+  std::string readiness_path = "/readiness";
+  std::string liveness_path = "/liveness";
+};
+
+struct MetricsConfig {
+  bool enabled = true;
+  std::string path = "/metrics";  // served by the health_check server
+};
+
+struct EngineConfig {
+  LoggingOptions logging;
+  HealthCheckConfig health_check;
+  MetricsConfig metrics;
+  std::vector<StreamConfig> streams;
+  std::string file;  // where it was loaded from
+};
+
+// The spec of the top level (component sections typed as kComponent), for validation, the JSON
+// Schema and the docs.
+const ConfigSpec& EngineConfigSpec();
+
+Result<EngineConfig> ParseEngineConfig(const ConfigValue& root);
+
+}  // namespace ark

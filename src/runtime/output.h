@@ -1,0 +1,29 @@
+// Output: a sink of batches (DESIGN §3). Each output has its own writer thread.
+//
+// Write() returns OK only once the batch is as durable as this output can make it (written and
+// flushed to the OS for files, delivery reports received for Kafka, ...), because the runtime then
+// acknowledges the inputs. A retryable failure (Unavailable, ResourceExhausted) is retried by the
+// runtime with exponential backoff, forever until shutdown — nothing unwritten is acknowledged. A
+// non-retryable failure (the batch cannot be encoded, say) sends the batch to error_output with the
+// reason.
+//
+// Thread-safety: Connect/Write/Flush/Close are called from the writer thread only.
+#pragma once
+
+#include "base/status.h"
+#include "core/batch.h"
+
+namespace ark {
+
+class Output {
+ public:
+  virtual ~Output() = default;
+
+  virtual Status Connect() { return Status::OK(); }
+  virtual Status Write(const Batch& batch) = 0;
+  // Called at end of stream and before shutdown.
+  virtual Status Flush() { return Status::OK(); }
+  virtual Status Close() { return Status::OK(); }
+};
+
+}  // namespace ark
