@@ -1,0 +1,23 @@
+#include "base/strings.h"
+
+#include <gtest/gtest.h>
+
+namespace ark {
+namespace {
+
+TEST(StringsTest, EditDistance) {
+  EXPECT_EQ(EditDistance("count", "cout"), 1u);
+  EXPECT_EQ(EditDistance("", "abc"), 3u);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+}
+
+TEST(StringsTest, DidYouMean) {
+  std::vector<std::string> options = {"context", "interval", "count", "batch_size"};
+  EXPECT_EQ(DidYouMean("cout", options), " (did you mean \"count\"?)");
+  EXPECT_EQ(DidYouMean("intervall", options), " (did you mean \"interval\"?)");
+  EXPECT_EQ(DidYouMean("Batch_Size", options), " (did you mean \"batch_size\"?)");
+  EXPECT_EQ(DidYouMean("zzz", options), "");
+}
+
+}  // namespace
+}  // namespace ark
