@@ -17,6 +17,8 @@ DEB_PACKAGES=(
   libflatbuffers-dev flatbuffers-compiler libboost-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 hyperfine time curl
+  # config: the JSON Schema test validates with an independent implementation
+  python3-jsonschema
   clang-format
 )
 

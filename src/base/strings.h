@@ -11,7 +11,8 @@
 
 namespace ark {
 
-// Levenshtein distance (insertions, deletions, substitutions each cost 1).
+// Edit distance where insertions, deletions, substitutions and swaps of adjacent characters each
+// cost 1 (optimal string alignment).
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` when it is close enough to be a plausible typo (distance at most

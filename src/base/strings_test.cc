@@ -9,6 +9,7 @@ TEST(StringsTest, EditDistance) {
   EXPECT_EQ(EditDistance("count", "cout"), 1u);
   EXPECT_EQ(EditDistance("", "abc"), 3u);
   EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(EditDistance("levle", "level"), 1u);
 }
 
 TEST(StringsTest, DidYouMean) {
@@ -17,6 +18,7 @@ TEST(StringsTest, DidYouMean) {
   EXPECT_EQ(DidYouMean("intervall", options), " (did you mean \"interval\"?)");
   EXPECT_EQ(DidYouMean("Batch_Size", options), " (did you mean \"batch_size\"?)");
   EXPECT_EQ(DidYouMean("zzz", options), "");
+  EXPECT_EQ(DidYouMean("inetrval", options), " (did you mean \"interval\"?)");
 }
 
 }  // namespace

@@ -40,13 +40,16 @@ enum class OptionType {
   kStringMap,   // {k: v}
   kObject,      // nested options described by object_spec
   kObjectList,  // list of objects described by object_spec
-  kComponent,   // a nested component config ({type: ..., ...}) of `component_kind`, validated by the
-                // registry when built
+  kComponent,  // a nested component config ({type: ..., ...}) of `component_kind`, validated by the
+               // registry when built
   kComponentList,
-  kAny,         // any YAML value, passed through raw
+  kAny,  // any YAML value, passed through raw
 };
 
 std::string_view OptionTypeName(OptionType t);
+
+// How a kBool value reads: true/false/yes/no/on/off in any case; nullopt for anything else.
+std::optional<bool> ParseConfigBool(std::string_view text);
 
 class ConfigSpec;
 
@@ -56,12 +59,12 @@ struct OptionSpec {
   std::string description;
   bool required = false;
   std::optional<std::string> default_value;  // as it would be written in YAML
-  std::optional<double> min;                 // inclusive, for kInt/kFloat
-  std::optional<double> max;                 // inclusive, for kInt/kFloat
-  std::vector<std::string> enum_values;      // allowed values for kString (empty = any)
+  std::optional<double> min;  // inclusive, for kInt/kFloat; the item count of list options
+  std::optional<double> max;  // inclusive, for kInt/kFloat; the item count of list options
+  std::vector<std::string> enum_values;           // allowed values for kString (empty = any)
   std::shared_ptr<const ConfigSpec> object_spec;  // kObject/kObjectList
-  std::string component_kind;                // kComponent/kComponentList: "codec", "processor"...
-  std::vector<std::string> aliases;          // other accepted names (ArkFlow spellings)
+  std::string component_kind;        // kComponent/kComponentList: "codec", "processor"...
+  std::vector<std::string> aliases;  // other accepted names (ArkFlow spellings)
 
   // Chainable setters.
   OptionSpec& Required() {
@@ -117,10 +120,19 @@ class ConfigSpec {
   const std::string& description() const { return description_; }
   const std::vector<OptionSpec>& options() const { return options_; }
   const std::vector<std::string>& ignored() const { return ignored_; }
+  // The option called `name` or having `name` as an alias; null when there is none.
   const OptionSpec* Find(std::string_view name) const;
 
   // Validates `node` (a map, or null meaning "no options") and applies defaults. `what` names the
   // thing for messages ("input \"generate\""). Every error carries position and key path.
+  // The result points into this spec: the spec must outlive it.
+  //
+  // How values are read: an option written as null (`count:` or `count: ~`) counts as not set.
+  // Booleans accept true/false/yes/no/on/off in any case; integers are decimal with an optional
+  // sign (no underscores, no hex); floats are what strtod reads in full; durations and sizes follow
+  // base/units.h. Quoted scalars are accepted for every scalar type (`count: "10"`), so a quoted
+  // ${VAR} works anywhere. For kStringList, kObjectList and kComponentList, Min/Max bound the
+  // number of items.
   Result<ComponentConfig> Parse(const ConfigValue& node, std::string_view what) const;
 
  private:
@@ -170,6 +182,8 @@ class ComponentConfig {
     const OptionSpec* spec = nullptr;
     std::shared_ptr<const ConfigValue> value;  // the written or defaulted value
     bool set = false;
+    std::vector<ComponentConfig> objects;  // kObject: exactly one (defaults when unset);
+                                           // kObjectList: one per item
   };
   const Entry& Lookup(std::string_view name, OptionType type) const;
 

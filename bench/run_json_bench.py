@@ -1,0 +1,120 @@
+#!/usr/bin/python3
+"""NDJSON pass-through benchmark: file → decode → encode → file, side by side in one run.
+
+Contenders on the same generated file of Nexmark-bid-like rows:
+  arkflow   file → json_to_arrow → arrow_to_json → file   (bench/e2e/json_passthrough.yaml)
+  python    json.loads / json.dumps loop, Debian /usr/bin/python3   (bench/e2e/json_python_peer.py)
+  duckdb    COPY (SELECT * FROM read_json(...)) TO ... (FORMAT json), threads=1  (npm @duckdb/node-api)
+Also: generate → drop rows/s, and arkflow's peak RSS as the input size doubles.
+
+Each timing is the median of --runs runs of the whole process, measured with /usr/bin/time -v
+(elapsed wall time and maximum resident set size). Usage:
+  bench/run_json_bench.py --arkflow build-release/arkflow [--size-mb 1024] [--runs 3] [--tmp DIR]
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def timed(cmd, env=None):
+    """Runs cmd under /usr/bin/time -v; returns (seconds, max_rss_kib)."""
+    proc = subprocess.run(["/usr/bin/time", "-v"] + cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr[-3000:])
+        raise SystemExit(f"command failed: {' '.join(cmd)}")
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
+    h, m, s = wall.groups()
+    seconds = int(h or 0) * 3600 + int(m) * 60 + float(s)
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
+    return seconds, rss
+
+
+def median_run(cmd, runs, env=None):
+    results = [timed(cmd, env) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def count_lines(path):
+    n = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            n += chunk.count(b"\n")
+    return n
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--arkflow", required=True)
+    ap.add_argument("--size-mb", type=float, default=1024)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--tmp", default=tempfile.gettempdir())
+    ap.add_argument("--skip-peers", action="store_true")
+    args = ap.parse_args()
+    arkflow = os.path.abspath(args.arkflow)
+
+    work = tempfile.mkdtemp(prefix="arkflow-bench-", dir=args.tmp)
+    data = os.path.join(work, "bids.ndjson")
+    out = os.path.join(work, "out.ndjson")
+    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "data/gen_bids.py"), data, str(args.size_mb)],
+                   check=True)
+    size = os.path.getsize(data)
+    rows = count_lines(data)
+    mb = size / 1e6
+    print(f"input: {size / 2**20:.0f} MiB, {rows} rows, {size / rows:.0f} bytes/row")
+
+    results = []
+    env = dict(os.environ, BENCH_INPUT=data, BENCH_OUTPUT=out, BENCH_THREADS="1")
+    cfg = os.path.join(HERE, "e2e/json_passthrough.yaml")
+    t, rss = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], args.runs, env)
+    if count_lines(out) != rows:
+        raise SystemExit(f"arkflow wrote {count_lines(out)} rows, expected {rows}")
+    results.append(("arkflow (thread_num=1)", t, rss))
+    env2 = dict(env, BENCH_THREADS="2")
+    t, rss = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], args.runs, env2)
+    results.append(("arkflow (thread_num=2)", t, rss))
+    if not args.skip_peers:
+        t, rss = median_run(["node", os.path.join(HERE, "e2e/json_duckdb_peer.mjs"), data, out, "1"], args.runs)
+        results.append(("duckdb (threads=1)", t, rss))
+        t, rss = median_run(["/usr/bin/python3", os.path.join(HERE, "e2e/json_python_peer.py"), data, out], 1)
+        results.append(("python json loop", t, rss))
+
+    print()
+    print("| contender | seconds | MB/s | rows/s | peak RSS |")
+    print("|---|---:|---:|---:|---:|")
+    for name, t, rss in results:
+        print(f"| {name} | {t:.2f} | {mb / t:.0f} | {rows / t / 1e6:.2f} M | {rss / 1024:.0f} MiB |")
+
+    # Flat memory: the same pipeline on half the input.
+    half = os.path.join(work, "half.ndjson")
+    with open(data, "rb") as src, open(half, "wb") as dst:
+        dst.write(src.read(size // 2).rsplit(b"\n", 1)[0] + b"\n")
+    env_half = dict(env, BENCH_INPUT=half)
+    _, rss_half = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1, env_half)
+    _, rss_full = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1, env)
+    print()
+    print(f"peak RSS, arkflow thread_num=1: {size / 2 / 2**20:.0f} MiB input → {rss_half / 1024:.0f} MiB; "
+          f"{size / 2**20:.0f} MiB input → {rss_full / 1024:.0f} MiB")
+
+    # generate → drop
+    count = 200_000_000
+    genv = dict(os.environ, BENCH_COUNT=str(count), BENCH_BATCH="8192")
+    t, rss = median_run([arkflow, "run", "-c", os.path.join(HERE, "e2e/generate_drop.yaml"), "--no-progress",
+                         "--no-summary"], args.runs, genv)
+    print(f"generate → drop: {count / t / 1e6:.1f} M rows/s ({count} rows in {t:.2f} s, peak RSS {rss / 1024:.0f} MiB)")
+
+    for p in (data, out, half):
+        if os.path.exists(p):
+            os.remove(p)
+    os.rmdir(work)
+
+
+if __name__ == "__main__":
+    main()

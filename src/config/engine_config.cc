@@ -1,0 +1,125 @@
+#include "config/engine_config.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+namespace ark {
+namespace {
+
+ConfigSpec BuildEngineConfigSpec() {
+  ConfigSpec logging("Where and how the engine logs.");
+  logging.String("level", "Least severe level that is logged.")
+      .Default("info")
+      .OneOf({"trace", "debug", "info", "warn", "error", "off"});
+  logging
+      .String("format",
+              "plain: one human-readable line per message; json: one JSON object per "
+              "line.")
+      .Default("plain")
+      .OneOf({"plain", "json"});
+  logging.String("file_path", "Append the log to this file instead of standard error.");
+
+  ConfigSpec health("The HTTP server for health probes (and metrics).");
+  health.Bool("enabled", "Serve the health endpoints.").Default("true");
+  health.String("address", "host:port to listen on.").Default("127.0.0.1:8080");
+  health.String("health_path", "Path of the overall health endpoint.").Default("/health");
+  health.String("readiness_path", "Path of the readiness probe.").Default("/readiness");
+  health.String("liveness_path", "Path of the liveness probe.").Default("/liveness");
+
+  ConfigSpec metrics("Prometheus metrics, served by the health_check server.");
+  metrics.Bool("enabled", "Serve metrics.").Default("true");
+  metrics.String("path", "Path of the metrics endpoint.").Default("/metrics");
+
+  ConfigSpec pipeline("The processors every batch goes through, in order.");
+  pipeline.Int("thread_num", "Worker threads running the processors; output order is kept.")
+      .Default("1")
+      .Min(1)
+      .Max(1024);
+  pipeline.ComponentList("processors", "Processors applied in order to every batch.", "processor");
+
+  ConfigSpec stream(
+      "One flow: input → buffer → pipeline → output, with error_output for "
+      "batches a processor failed on.");
+  stream.String("id", "Name of the stream in logs and metrics; default \"stream-<index>\".");
+  stream.Component("input", "Where the messages come from.", "input").Required();
+  stream.Component("buffer", "Optional buffering or windowing between input and pipeline.",
+                   "buffer");
+  stream.Object("pipeline", "Processing between input and output; none when omitted.",
+                std::move(pipeline));
+  stream.Component("output", "Where the processed messages go.", "output").Required();
+  stream.Component("error_output", "Where batches that failed processing go, with the error.",
+                   "output");
+
+  ConfigSpec top("An ArkFlow engine configuration.");
+  top.Object("logging", "Logging.", std::move(logging));
+  top.Object("health_check", "Health check HTTP server.", std::move(health));
+  top.Object("metrics", "Metrics endpoint.", std::move(metrics));
+  top.ObjectList("streams", "The streams this engine runs.", std::move(stream)).Required().Min(1);
+  return top;
+}
+
+}  // namespace
+
+const ConfigSpec& EngineConfigSpec() {
+  static const ConfigSpec spec = BuildEngineConfigSpec();
+  return spec;
+}
+
+Result<EngineConfig> ParseEngineConfig(const ConfigValue& root) {
+  ARK_ASSIGN_OR_RETURN(ComponentConfig top, EngineConfigSpec().Parse(root, "the configuration"));
+  EngineConfig out;
+  out.file = root.pos().file;
+
+  ComponentConfig logging = top.GetObject("logging");
+  out.logging.level = logging.GetString("level");
+  out.logging.format = logging.GetString("format");
+  out.logging.file_path = logging.GetString("file_path");
+
+  ComponentConfig health = top.GetObject("health_check");
+  out.health_check.enabled = health.GetBool("enabled");
+  out.health_check.address = health.GetString("address");
+  out.health_check.health_path = health.GetString("health_path");
+  out.health_check.readiness_path = health.GetString("readiness_path");
+  out.health_check.liveness_path = health.GetString("liveness_path");
+
+  ComponentConfig metrics = top.GetObject("metrics");
+  out.metrics.enabled = metrics.GetBool("enabled");
+  out.metrics.path = metrics.GetString("path");
+
+  // id -> index of the stream that has it, to report duplicates with both places.
+  std::map<std::string, size_t> ids;
+  std::vector<ComponentConfig> streams = top.GetObjectList("streams");
+  for (size_t i = 0; i < streams.size(); ++i) {
+    const ComponentConfig& s = streams[i];
+    StreamConfig stream;
+    stream.index = static_cast<int>(i);
+    stream.node = s.node();
+    const ConfigValue& id_node = s.NodeOf("id");
+    if (s.IsSet("id")) {
+      stream.id = s.GetString("id");
+      if (stream.id.empty()) return id_node.Error("a stream id must not be empty");
+    } else {
+      stream.id = fmt::format("stream-{}", i);
+    }
+    auto [it, inserted] = ids.emplace(stream.id, i);
+    if (!inserted) {
+      const ComponentConfig& first = streams[it->second];
+      return id_node.Error(
+          fmt::format("duplicate stream id \"{}\" (streams[{}] at {} has it too{})", stream.id,
+                      it->second, first.NodeOf("id").pos().ToString(),
+                      s.IsSet("id") ? "" : "; give this stream an explicit id"));
+    }
+    stream.input = *s.GetRaw("input");
+    if (s.IsSet("buffer")) stream.buffer = *s.GetRaw("buffer");
+    ComponentConfig pipeline = s.GetObject("pipeline");
+    stream.thread_num = static_cast<int>(pipeline.GetInt("thread_num"));
+    for (const ConfigValue* p : pipeline.GetRawList("processors")) stream.processors.push_back(*p);
+    stream.output = *s.GetRaw("output");
+    if (s.IsSet("error_output")) stream.error_output = *s.GetRaw("error_output");
+    out.streams.push_back(std::move(stream));
+  }
+  return out;
+}
+
+}  // namespace ark
