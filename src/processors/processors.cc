@@ -1,0 +1,15 @@
+#include "processors/processors.h"
+
+#include "processors/arrow_to_json.h"
+#include "processors/batch.h"
+#include "processors/json_to_arrow.h"
+
+namespace ark {
+
+void RegisterProcessors(Registry& registry) {
+  RegisterJsonToArrowProcessor(registry);
+  RegisterArrowToJsonProcessor(registry);
+  RegisterBatchProcessor(registry);
+}
+
+}  // namespace ark
