@@ -13,17 +13,19 @@ Status InitLogging(const LoggingOptions& options) {
         "logging.level: unknown level \"{}\"; expected one of trace, debug, info, warn, error, off",
         options.level);
   }
-  std::shared_ptr<spdlog::logger> logger;
+  // The logger is created directly (not through spdlog's registry) so that no registry operation can
+  // drop the default logger behind our back.
+  spdlog::sink_ptr sink;
   try {
     if (options.file_path.empty()) {
-      logger = spdlog::stderr_color_mt("arkflow");
+      sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
     } else {
-      logger = spdlog::basic_logger_mt("arkflow", options.file_path);
+      sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file_path);
     }
   } catch (const spdlog::spdlog_ex& e) {
-    spdlog::drop("arkflow");
     return Status::IoError("logging.file_path: cannot open \"{}\": {}", options.file_path, e.what());
   }
+  auto logger = std::make_shared<spdlog::logger>("arkflow", std::move(sink));
   if (options.format == "json") {
     logger->set_pattern(
         R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","thread":%t,"message":"%v"})",
@@ -31,14 +33,12 @@ Status InitLogging(const LoggingOptions& options) {
   } else if (options.format == "plain") {
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   } else {
-    spdlog::drop("arkflow");
     return Status::ConfigError("logging.format: unknown format \"{}\"; expected plain or json",
                                options.format);
   }
   logger->set_level(level);
   logger->flush_on(spdlog::level::warn);
-  spdlog::set_default_logger(logger);
-  spdlog::drop("arkflow");
+  spdlog::set_default_logger(std::move(logger));
   return Status::OK();
 }
 

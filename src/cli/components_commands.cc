@@ -59,8 +59,10 @@ int ShowComponent(const Registry& registry, const std::string& kind, const std::
                DidYouMean(name, names), Plural(*k), JoinStrings(names, ", "));
     return kExitUsage;
   }
-  fmt::print("{}", SpecToText(ComponentKindName(*k), info->name, info->summary, info->spec,
-                              info->example));
+  std::string text =
+      SpecToText(ComponentKindName(*k), info->name, info->summary, info->spec, info->example);
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  fmt::print("{}", text);
   return kExitOk;
 }
 
