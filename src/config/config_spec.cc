@@ -432,8 +432,11 @@ Result<ComponentConfig> ConfigSpec::Parse(const ConfigValue& node, std::string_v
                                 what, st.message());
       }
       entry.value = std::make_shared<const ConfigValue>(std::move(def).value());
-    } else if (opt.type == OptionType::kObject) {
-      // An unset object still yields its defaults.
+    } else if (opt.type == OptionType::kObject &&
+               std::none_of(opt.object_spec->options().begin(), opt.object_spec->options().end(),
+                            [](const OptionSpec& o) { return o.required; })) {
+      // An unset object still yields its defaults, unless it has required options: then it simply
+      // stays unset (Has() is false), since an absent optional section cannot be incomplete.
       ARK_ASSIGN_OR_RETURN(
           ComponentConfig nested,
           opt.object_spec->Parse(

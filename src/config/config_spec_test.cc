@@ -338,6 +338,21 @@ TEST(ConfigSpecTest, NestedObjects) {
   EXPECT_EQ(d->GetObject("tls").GetDuration("handshake_timeout"), std::chrono::seconds(10));
 }
 
+TEST(ConfigSpecTest, UnsetObjectWithRequiredOptionsStaysUnset) {
+  ConfigSpec file_spec;
+  file_spec.String("type", "Format.").Required();
+  file_spec.String("path", "Path.").Required();
+  ConfigSpec spec;
+  spec.Object("input_type", "ArkFlow's form.", file_spec);
+  spec.String("path", "A path.");
+  Result<ComponentConfig> r = spec.Parse(Yaml("path: a.ndjson\n"), "input \"file\"");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->Has("input_type"));
+  // Written but incomplete is still an error.
+  EXPECT_EQ(spec.Parse(Yaml("input_type:\n  type: json\n"), "input \"file\"").status().message(),
+            "c.yaml:2:3: input_type: missing required option \"path\" for input_type");
+}
+
 TEST(ConfigSpecTest, NestedObjectErrorsHaveNestedPaths) {
   ConfigSpec spec;
   spec.Object("tls", "TLS.", TlsSpec());
