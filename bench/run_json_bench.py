@@ -24,7 +24,7 @@ ROOT = os.path.dirname(HERE)
 
 
 def timed(cmd, env=None):
-    """Runs cmd under /usr/bin/time -v; returns (seconds, max_rss_kib)."""
+    """Runs cmd under /usr/bin/time -v; returns (wall seconds, max_rss_kib, cpu seconds)."""
     proc = subprocess.run(["/usr/bin/time", "-v"] + cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
     if proc.returncode != 0:
@@ -34,12 +34,16 @@ def timed(cmd, env=None):
     h, m, s = wall.groups()
     seconds = int(h or 0) * 3600 + int(m) * 60 + float(s)
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
-    return seconds, rss
+    user = float(re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr).group(1))
+    system = float(re.search(r"System time \(seconds\): ([\d.]+)", proc.stderr).group(1))
+    return seconds, rss, user + system
 
 
 def median_run(cmd, runs, env=None):
+    """(median wall seconds, max peak RSS KiB, median CPU seconds) over `runs` runs."""
     results = [timed(cmd, env) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+    return (statistics.median(r[0] for r in results), max(r[1] for r in results),
+            statistics.median(r[2] for r in results))
 
 
 def count_lines(path):
@@ -55,7 +59,8 @@ def main():
     ap.add_argument("--arkflow", required=True)
     ap.add_argument("--size-mb", type=float, default=1024)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--tmp", default=tempfile.gettempdir())
+    # tmpfs by default: the VM's disk writes a new file at ~380 MB/s, which would measure the disk.
+    ap.add_argument("--tmp", default="/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir())
     ap.add_argument("--skip-peers", action="store_true")
     args = ap.parse_args()
     arkflow = os.path.abspath(args.arkflow)
@@ -73,32 +78,37 @@ def main():
     results = []
     env = dict(os.environ, BENCH_INPUT=data, BENCH_OUTPUT=out, BENCH_THREADS="1")
     cfg = os.path.join(HERE, "e2e/json_passthrough.yaml")
-    t, rss = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], args.runs, env)
+    r = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], args.runs, env)
     if count_lines(out) != rows:
         raise SystemExit(f"arkflow wrote {count_lines(out)} rows, expected {rows}")
-    results.append(("arkflow (thread_num=1)", t, rss))
+    results.append(("arkflow (thread_num=1)",) + r)
     env2 = dict(env, BENCH_THREADS="2")
-    t, rss = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], args.runs, env2)
-    results.append(("arkflow (thread_num=2)", t, rss))
+    r = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], args.runs, env2)
+    results.append(("arkflow (thread_num=2)",) + r)
     if not args.skip_peers:
-        t, rss = median_run(["node", os.path.join(HERE, "e2e/json_duckdb_peer.mjs"), data, out, "1"], args.runs)
-        results.append(("duckdb (threads=1)", t, rss))
-        t, rss = median_run(["/usr/bin/python3", os.path.join(HERE, "e2e/json_python_peer.py"), data, out], 1)
-        results.append(("python json loop", t, rss))
+        r = median_run(["node", os.path.join(HERE, "e2e/json_duckdb_peer.mjs"), data, out, "1"], args.runs)
+        results.append(("duckdb (threads=1)",) + r)
+        r = median_run(["node", os.path.join(HERE, "e2e/json_duckdb_peer.mjs"), data, out, "2"], args.runs)
+        results.append(("duckdb (threads=2)",) + r)
+        r = median_run(["/usr/bin/python3", os.path.join(HERE, "e2e/json_python_peer.py"), data, out], 1)
+        results.append(("python json loop",) + r)
 
     print()
-    print("| contender | seconds | MB/s | rows/s | peak RSS |")
-    print("|---|---:|---:|---:|---:|")
-    for name, t, rss in results:
-        print(f"| {name} | {t:.2f} | {mb / t:.0f} | {rows / t / 1e6:.2f} M | {rss / 1024:.0f} MiB |")
+    print("MB/s is wall-clock throughput; MB per CPU-second (user+sys over all threads) is the per-core figure.")
+    print()
+    print("| contender | wall s | MB/s | rows/s | CPU s | MB per CPU-s | peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, t, rss, cpu in results:
+        print(f"| {name} | {t:.2f} | {mb / t:.0f} | {rows / t / 1e6:.2f} M | {cpu:.2f} | {mb / cpu:.0f} | "
+              f"{rss / 1024:.0f} MiB |")
 
     # Flat memory: the same pipeline on half the input.
     half = os.path.join(work, "half.ndjson")
     with open(data, "rb") as src, open(half, "wb") as dst:
         dst.write(src.read(size // 2).rsplit(b"\n", 1)[0] + b"\n")
     env_half = dict(env, BENCH_INPUT=half)
-    _, rss_half = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1, env_half)
-    _, rss_full = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1, env)
+    rss_half = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1, env_half)[1]
+    rss_full = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1, env)[1]
     print()
     print(f"peak RSS, arkflow thread_num=1: {size / 2 / 2**20:.0f} MiB input → {rss_half / 1024:.0f} MiB; "
           f"{size / 2**20:.0f} MiB input → {rss_full / 1024:.0f} MiB")
@@ -106,9 +116,10 @@ def main():
     # generate → drop
     count = 200_000_000
     genv = dict(os.environ, BENCH_COUNT=str(count), BENCH_BATCH="8192")
-    t, rss = median_run([arkflow, "run", "-c", os.path.join(HERE, "e2e/generate_drop.yaml"), "--no-progress",
-                         "--no-summary"], args.runs, genv)
-    print(f"generate → drop: {count / t / 1e6:.1f} M rows/s ({count} rows in {t:.2f} s, peak RSS {rss / 1024:.0f} MiB)")
+    t, rss, cpu = median_run([arkflow, "run", "-c", os.path.join(HERE, "e2e/generate_drop.yaml"), "--no-progress",
+                              "--no-summary"], args.runs, genv)
+    print(f"generate → drop: {count / t / 1e6:.1f} M rows/s ({count} rows in {t:.2f} s, {cpu:.2f} CPU s, "
+          f"peak RSS {rss / 1024:.0f} MiB)")
 
     for p in (data, out, half):
         if os.path.exists(p):

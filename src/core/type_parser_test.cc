@@ -11,10 +11,10 @@ std::string Parsed(std::string_view text) {
 }
 
 TEST(ParseDataTypeTest, OurNamesRoundTrip) {
-  for (const char* name : {"null", "bool", "int32", "int64", "float32", "float64", "string",
-                           "binary", "timestamp", "date", "interval", "list<float32>",
-                           "struct<a: int64, b: list<string>>", "list<struct<x: date>>",
-                           "struct<>"}) {
+  for (const char* name :
+       {"null", "bool", "int32", "int64", "float32", "float64", "string", "binary", "timestamp",
+        "date", "interval", "list<float32>", "struct<a: int64, b: list<string>>",
+        "list<struct<x: date>>", "struct<>"}) {
     EXPECT_EQ(Parsed(name), name);
   }
 }
@@ -60,7 +60,8 @@ TEST(ParseDataTypeTest, ErrorsSayWhere) {
   EXPECT_EQ(Parsed("list<int64"),
             "error: invalid type \"list<int64\": expected \">\" at position 11 (end of text)");
   EXPECT_EQ(Parsed("int64 x"), "error: invalid type \"int64 x\": unexpected \"x\" at position 7");
-  EXPECT_EQ(Parsed(""), "error: invalid type \"\": expected a type name at position 1 (end of text)");
+  EXPECT_EQ(Parsed(""),
+            "error: invalid type \"\": expected a type name at position 1 (end of text)");
   EXPECT_EQ(Parsed("struct<a: int64, a: string>"),
             "error: invalid type \"struct<a: int64, a: string>\": duplicate field name \"a\" at "
             "position 18");
