@@ -75,43 +75,58 @@ def main():
     mb = size / 1e6
     print(f"input: {size / 2**20:.0f} MiB, {rows} rows, {size / rows:.0f} bytes/row")
 
-    results = []
+    def contenders(output):
+        env = dict(os.environ, BENCH_INPUT=data, BENCH_OUTPUT=output)
+        cfg = os.path.join(HERE, "e2e/json_passthrough.yaml")
+        results = []
+        for threads in (1, 2):
+            r = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], args.runs,
+                           dict(env, BENCH_THREADS=str(threads)))
+            if output != os.devnull and count_lines(output) != rows:
+                raise SystemExit(f"arkflow wrote {count_lines(output)} rows, expected {rows}")
+            results.append((f"arkflow (thread_num={threads})",) + r)
+        if not args.skip_peers:
+            for threads in (1, 2):
+                r = median_run(["node", os.path.join(HERE, "e2e/json_duckdb_peer.mjs"), data, output,
+                                str(threads)], args.runs)
+                results.append((f"duckdb (threads={threads})",) + r)
+            r = median_run(["/usr/bin/python3", os.path.join(HERE, "e2e/json_python_peer.py"), data,
+                            output], 1)
+            results.append(("python json loop",) + r)
+        return results
+
+    def table(title, results):
+        print()
+        print(title)
+        print()
+        print("| contender | wall s | MB/s | rows/s | CPU s | MB per CPU-s | peak RSS |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name, t, rss, cpu in results:
+            print(f"| {name} | {t:.2f} | {mb / t:.0f} | {rows / t / 1e6:.2f} M | {cpu:.2f} | "
+                  f"{mb / cpu:.0f} | {rss / 1024:.0f} MiB |")
+
+    print("MB/s is wall-clock throughput; MB per CPU-second (user+sys over all threads) is the "
+          "per-core figure.")
+    table(f"NDJSON file → file ({args.tmp}):", contenders(out))
+    table("NDJSON file → /dev/null (the processing without the kernel's page-cache writes):",
+          contenders(os.devnull))
+
+    # Flat memory: the same pipeline with the input doubled.
+    double = os.path.join(work, "double.ndjson")
+    with open(double, "wb") as dst:
+        for _ in range(2):
+            with open(data, "rb") as src:
+                while chunk := src.read(1 << 24):
+                    dst.write(chunk)
     env = dict(os.environ, BENCH_INPUT=data, BENCH_OUTPUT=out, BENCH_THREADS="1")
     cfg = os.path.join(HERE, "e2e/json_passthrough.yaml")
-    r = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], args.runs, env)
-    if count_lines(out) != rows:
-        raise SystemExit(f"arkflow wrote {count_lines(out)} rows, expected {rows}")
-    results.append(("arkflow (thread_num=1)",) + r)
-    env2 = dict(env, BENCH_THREADS="2")
-    r = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], args.runs, env2)
-    results.append(("arkflow (thread_num=2)",) + r)
-    if not args.skip_peers:
-        r = median_run(["node", os.path.join(HERE, "e2e/json_duckdb_peer.mjs"), data, out, "1"], args.runs)
-        results.append(("duckdb (threads=1)",) + r)
-        r = median_run(["node", os.path.join(HERE, "e2e/json_duckdb_peer.mjs"), data, out, "2"], args.runs)
-        results.append(("duckdb (threads=2)",) + r)
-        r = median_run(["/usr/bin/python3", os.path.join(HERE, "e2e/json_python_peer.py"), data, out], 1)
-        results.append(("python json loop",) + r)
-
+    rss_one = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1, env)[1]
+    rss_two = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1,
+                         dict(env, BENCH_INPUT=double))[1]
+    os.remove(double)
     print()
-    print("MB/s is wall-clock throughput; MB per CPU-second (user+sys over all threads) is the per-core figure.")
-    print()
-    print("| contender | wall s | MB/s | rows/s | CPU s | MB per CPU-s | peak RSS |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, t, rss, cpu in results:
-        print(f"| {name} | {t:.2f} | {mb / t:.0f} | {rows / t / 1e6:.2f} M | {cpu:.2f} | {mb / cpu:.0f} | "
-              f"{rss / 1024:.0f} MiB |")
-
-    # Flat memory: the same pipeline on half the input.
-    half = os.path.join(work, "half.ndjson")
-    with open(data, "rb") as src, open(half, "wb") as dst:
-        dst.write(src.read(size // 2).rsplit(b"\n", 1)[0] + b"\n")
-    env_half = dict(env, BENCH_INPUT=half)
-    rss_half = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1, env_half)[1]
-    rss_full = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1, env)[1]
-    print()
-    print(f"peak RSS, arkflow thread_num=1: {size / 2 / 2**20:.0f} MiB input → {rss_half / 1024:.0f} MiB; "
-          f"{size / 2**20:.0f} MiB input → {rss_full / 1024:.0f} MiB")
+    print(f"peak RSS, arkflow thread_num=1, file → file: {size / 2**20:.0f} MiB input → "
+          f"{rss_one / 1024:.0f} MiB; {2 * size / 2**20:.0f} MiB input → {rss_two / 1024:.0f} MiB")
 
     # generate → drop
     count = 200_000_000
@@ -121,7 +136,7 @@ def main():
     print(f"generate → drop: {count / t / 1e6:.1f} M rows/s ({count} rows in {t:.2f} s, {cpu:.2f} CPU s, "
           f"peak RSS {rss / 1024:.0f} MiB)")
 
-    for p in (data, out, half):
+    for p in (data, out):
         if os.path.exists(p):
             os.remove(p)
     os.rmdir(work)

@@ -11,6 +11,19 @@
 
 namespace ark {
 
+ColumnPtr RawValueColumn(const Batch& batch) {
+  ColumnPtr value;
+  for (int i = 0; i < batch.num_columns(); ++i) {
+    const std::string& name = batch.schema()->field(i).name;
+    if (name == kValueColumn && value == nullptr) {
+      value = batch.column(i);
+    } else if (!IsMetaColumn(name)) {
+      return nullptr;
+    }
+  }
+  return value;
+}
+
 BatchFormatter::BatchFormatter(std::unique_ptr<Encoder> encoder, bool append_newline,
                                ComponentContext ctx)
     : encoder_(std::move(encoder)), append_newline_(append_newline), ctx_(std::move(ctx)) {}
@@ -50,14 +63,14 @@ Status BatchFormatter::AppendPayloads(const Column& payloads, std::string* out) 
 Status BatchFormatter::Append(const Batch& batch, std::string* out) {
   if (encoder_ != nullptr) return encoder_->EncodeStream(batch, out);
   if (batch.num_rows() == 0) return Status::OK();
-  if (ColumnPtr value = batch.ColumnByName(kValueColumn)) return AppendPayloads(*value, out);
+  if (ColumnPtr value = RawValueColumn(batch)) return AppendPayloads(*value, out);
   if (json_encoder_ == nullptr) {
     ConfigValue node =
         MakeCodecNode("json", ConfigValue::Null(SourcePos{"<builtin>", 0, 0}, "output.codec"));
     auto encoder = MakeCodecEncoder(node, ctx_);
     if (!encoder.ok()) {
       return encoder.status().WithContext(
-          "writing a batch without a `__value__` column as JSON (set a codec to choose the "
+          "writing rows as JSON (set a codec to choose the "
           "format)");
     }
     json_encoder_ = std::move(encoder).value();

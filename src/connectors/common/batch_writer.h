@@ -5,9 +5,10 @@
 //     IPC stream), and the codec's FinishStream bytes at the end; `append_newline` does not apply;
 //   - without a codec: the `__value__` column (binary or string) of every row, each followed by
 //     '\n' when append_newline (a null value writes nothing but the newline);
-//   - without a codec and without a `__value__` column: every row as one JSON object (the json
+//   - without a codec, when the batch has other columns than `__value__` and `__meta_*` (decoded
+//     rows, or error rows with their `__error__` reason): every row as one JSON object (the json
 //     codec's per-row encoding), each followed by '\n' when append_newline — a friendly default so
-//     that a pipeline printing structured rows needs no codec.
+//     that a pipeline printing structured rows needs no codec, and error_output shows the reason.
 //
 // BatchWriter hands the bytes to a file descriptor with write(2) so that a Write that returns OK
 // has given every byte to the operating system, and a failed Write can be retried without losing
@@ -31,6 +32,9 @@
 #include "runtime/registry.h"
 
 namespace ark {
+
+// The `__value__` column of a raw-message batch (only `__value__` and `__meta_*` columns), or null.
+ColumnPtr RawValueColumn(const Batch& batch);
 
 class BatchFormatter {
  public:

@@ -26,6 +26,17 @@ FileOutput::~FileOutput() {
 Status FileOutput::Connect() {
   if (fd_ >= 0) return Status::OK();
   struct stat st;
+  if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) {
+      return Status::InvalidArgument("output file {} is a directory; give a file name", path_);
+    }
+    // A device, FIFO or socket (/dev/null, /dev/stdout, a named pipe): write to it directly. A
+    // temp file renamed over it would replace the device node.
+    direct_ = true;
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) return Status::FromErrno(errno, fmt::format("opening output {}", path_));
+    return Status::OK();
+  }
   if (::lstat(temp_path_.c_str(), &st) == 0) {
     std::string aside = fmt::format("{}.partial-{}", path_, NowMicros());
     if (::rename(temp_path_.c_str(), aside.c_str()) != 0) {
@@ -60,6 +71,7 @@ Status FileOutput::Close() {
   int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) return Status::FromErrno(errno, fmt::format("closing {}", temp_path_));
+  if (direct_) return Status::OK();
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     return Status::FromErrno(errno, fmt::format("renaming {} to {}", temp_path_, path_));
   }
@@ -83,15 +95,18 @@ ConfigSpec FileOutputSpec() {
   ConfigSpec spec(
       "Writes the stream to one file. Data goes to `<path>.tmp`, renamed to `path` when the "
       "stream ends, so readers never see a half-written file. Without a codec each row's "
-      "`__value__` is written (one JSON object per row when there is no `__value__`); with a "
+      "`__value__` is written (one JSON object per row when the batch has other columns, such as "
+      "decoded fields or an error row's `__error__`); with a "
       "codec, its format (json lines, csv with a header, arrow IPC stream). Every batch is "
       "written with write(2) before it is acknowledged: it survives an engine crash (in "
-      "`<path>.tmp`) but not a power loss unless `sync` is set. A `<path>.tmp` left by an "
+      "`<path>.tmp`) but not a power loss unless `sync` is set. A path that is not a regular file "
+      "(/dev/null, /dev/stdout, a named pipe) is written directly. A `<path>.tmp` left by an "
       "interrupted run is moved aside to `<path>.partial-<microseconds>`, never overwritten.");
   spec.String("path", "File to write; its directory must exist.").Required();
-  AddCodecOption(spec,
-                 "Encodes batches in this format ({type: json|csv|arrow, ...}); unset: raw "
-                 "`__value__`, or JSON per row when there is no `__value__`.");
+  AddCodecOption(
+      spec,
+      "Encodes batches in this format ({type: json|csv|arrow, ...}); unset: raw "
+      "`__value__` of raw messages, or one JSON object per row when the batch has other columns.");
   spec.Bool("append_newline",
             "Write a newline after each message (raw `__value__` and the JSON-per-row default). "
             "Ignored with a codec, whose own framing applies.")

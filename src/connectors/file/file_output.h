@@ -1,7 +1,7 @@
 // `file` output: writes the stream to one file, published atomically.
 //
 // Bytes follow BatchFormatter (connectors/common/batch_writer.h): raw `__value__` lines without a
-// codec (JSON per row when a batch has no `__value__`), or the codec's format (json, csv, arrow).
+// codec (JSON per row when a batch has other columns than `__value__`/`__meta_*`), or the codec's format (json, csv, arrow).
 // They go to `<path>.tmp`, which Close() renames to `<path>`, so a reader never sees a half-written
 // file at `path`.
 //
@@ -46,6 +46,7 @@ class FileOutput final : public Output {
   std::string temp_path_;
   BatchWriter writer_;
   bool sync_;
+  bool direct_ = false;  // writing straight to a device or FIFO: no temp file, no rename
   int fd_ = -1;
 };
 

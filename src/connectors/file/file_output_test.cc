@@ -1,6 +1,11 @@
 #include "connectors/file/file_output.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <thread>
 #include <gtest/gtest.h>
 
 #include "connectors/common/test_util.h"
@@ -44,6 +49,38 @@ TEST(FileOutputTest, WritesToTheTempFileAndRenamesAtClose) {
     EXPECT_TRUE(out.Close().ok());  // idempotent
   }
   EXPECT_EQ(Names(dir.path()), (std::vector<std::string>{"out.txt", "synced.txt"}));
+}
+
+// Regression: a temp file renamed over a device node or FIFO (path: /dev/null) replaced the node.
+TEST(FileOutputTest, WritesDirectlyToAFifoAndLeavesItInPlace) {
+  TempDir dir;
+  std::string path = dir / "pipe";
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] {
+    int fd = ::open(path.c_str(), O_RDONLY);
+    char buf[256];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) received.append(buf, static_cast<size_t>(n));
+    ::close(fd);
+  });
+  FileOutput out(path, BatchFormatter(nullptr, true, {}), false);
+  ASSERT_TRUE(out.Connect().ok());
+  ASSERT_TRUE(out.Write(Raw({"a", "b"})).ok());
+  ASSERT_TRUE(out.Close().ok());
+  reader.join();
+  EXPECT_EQ(received, "a\nb\n");
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(Names(dir.path()), (std::vector<std::string>{"pipe"}));
+}
+
+TEST(FileOutputTest, RefusesADirectory) {
+  TempDir dir;
+  FileOutput out(dir.path(), BatchFormatter(nullptr, true, {}), false);
+  EXPECT_EQ(out.Connect().message(),
+            fmt::format("output file {} is a directory; give a file name", dir.path()));
 }
 
 TEST(FileOutputTest, NoNewlineAndEmptyStream) {

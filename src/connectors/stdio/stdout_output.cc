@@ -21,17 +21,19 @@ namespace {
 ConfigSpec StdoutSpec() {
   ConfigSpec spec(
       "Writes every message to standard output. Without a codec it writes the `__value__` column "
-      "of each row (the raw payload); a batch without `__value__` (rows decoded by a codec or "
-      "built by SQL) is written as one JSON object per row. With a codec it writes the codec's "
+      "of each row (the raw payload) when the batch holds raw messages; a batch with other "
+      "columns (rows decoded by a codec or built by SQL, error rows with their `__error__`) is "
+      "written as one JSON object per row. With a codec it writes the codec's "
       "stream format (NDJSON, CSV with a header, Arrow IPC stream). Each batch is written with "
       "write(2) before it is acknowledged.");
   spec.Bool("append_newline",
             "Write a newline after each message (raw `__value__` and the JSON-per-row default). "
             "Ignored with a codec, whose own framing applies.")
       .Default("true");
-  AddCodecOption(spec,
-                 "Encodes batches in this format ({type: json|csv|arrow, ...}); unset: raw "
-                 "`__value__`, or JSON per row when there is no `__value__`.");
+  AddCodecOption(
+      spec,
+      "Encodes batches in this format ({type: json|csv|arrow, ...}); unset: raw "
+      "`__value__` of raw messages, or one JSON object per row when the batch has other columns.");
   return spec;
 }
 
