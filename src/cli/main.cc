@@ -10,8 +10,8 @@
 //   arkflow --version
 #include <cstdio>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/builtin_components.h"
 #include "cli/commands.h"
@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   app.add_flag("--validate", top_validate, "Only validate the configuration");
 
   cli::RunOptions run_opts;
-  auto* run = app.add_subcommand("run", "Run the pipeline (the embedded demo when -c is not given)");
+  auto* run =
+      app.add_subcommand("run", "Run the pipeline (the embedded demo when -c is not given)");
   run->add_option("-c,--config", run_opts.config_path, "Pipeline configuration (YAML)");
   run->add_flag("--validate", run_opts.validate_only, "Only validate the configuration");
   bool no_progress = false, no_summary = false;

@@ -111,8 +111,9 @@ int Run(const Registry& registry, const RunOptions& options) {
   }
   Engine& engine = *loaded->engine;
   auto signals = ShutdownSignals::Install([&engine](int sig) {
-    spdlog::warn("{} received: stopping inputs and draining (send it again to exit at once)",
-                 sigabbrev_np(sig) ? sigabbrev_np(sig) : "signal");
+    const char* name = sigabbrev_np(sig);
+    spdlog::warn("{}{} received: stopping inputs and draining (send it again to exit at once)",
+                 name ? "SIG" : "signal ", name ? name : std::to_string(sig));
     engine.RequestStop();
   });
   if (!signals.ok()) {
@@ -127,11 +128,17 @@ int Run(const Registry& registry, const RunOptions& options) {
   Status result;
   {
     std::unique_ptr<ProgressLine> progress;
-    if (options.progress && isatty(STDERR_FILENO)) progress = std::make_unique<ProgressLine>(engine);
+    if (options.progress && isatty(STDERR_FILENO))
+      progress = std::make_unique<ProgressLine>(engine);
     result = engine.Wait();
   }
   (*signals)->Stop();
   if (options.summary) fmt::print(stderr, "arkflow: {}\n", engine.Summary().ToString());
+  if (result.IsCancelled()) {
+    // The output's reader went away (`arkflow run | head`): a normal way for a run to end; the
+    // stream already logged why it stopped.
+    return kExitOk;
+  }
   if (!result.ok()) {
     fmt::print(stderr, "error: {}\n", result.message());
     return kExitFailed;

@@ -5,7 +5,8 @@
 // acknowledges the inputs. A retryable failure (Unavailable, ResourceExhausted) is retried by the
 // runtime with exponential backoff, forever until shutdown — nothing unwritten is acknowledged. A
 // non-retryable failure (the batch cannot be encoded, say) sends the batch to error_output with the
-// reason.
+// reason. Cancelled means the destination is gone for good (standard output closed by its reader):
+// the stream stops, and what is in flight is dropped unacknowledged.
 //
 // Thread-safety: Connect/Write/Flush/Close are called from the writer thread only.
 #pragma once

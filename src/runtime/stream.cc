@@ -647,7 +647,15 @@ void Stream::WriterLoop() {
     }
     switch (env.route) {
       case Route::kData:
-        WriteData(std::move(env));
+        if (!WriteData(std::move(env))) {
+          RequestStop();
+          DrainUnwritten();
+          (void)output.Close();
+          if (c_.error_output) (void)c_.error_output->Close();
+          output_connected_.store(false);
+          UpdateUp();
+          return;
+        }
         break;
       case Route::kError:
         WriteErrors(std::move(env));
@@ -665,11 +673,11 @@ void Stream::WriterLoop() {
   UpdateUp();
 }
 
-void Stream::WriteData(Envelope env) {
+bool Stream::WriteData(Envelope env) {
   const Batch& batch = env.msg.batch;
   if (batch.num_rows() == 0) {
     env.msg.acks.Done();
-    return;
+    return true;
   }
   const ComponentProbe& probe = probe_->output;
   probe.In(batch);
@@ -681,14 +689,24 @@ void Stream::WriteData(Envelope env) {
       probe_->latency->Observe(static_cast<double>(MonotonicMicros() - env.msg.created_us) / 1e6);
     }
     env.msg.acks.Done();
-    return;
+    return true;
   }
-  if (st.IsCancelled()) return;  // killed: dropped unacknowledged
+  if (st.IsCancelled()) {
+    if (killed_.load()) return true;  // killed: dropped unacknowledged
+    // The destination is gone for good (standard output closed by its reader): stop reading and
+    // drop what is in flight unacknowledged, so an at-least-once input delivers it again.
+    spdlog::warn("stream {}: {} is gone ({}); stopping the stream", id_, OutputLabel(false),
+                 st.message());
+    env.msg.acks.Abandon();
+    Fail(st.WithContext(fmt::format("stream {}", id_)));
+    return false;
+  }
   probe.error_rows->Increment(static_cast<uint64_t>(batch.num_rows()));
   StreamMessage m = StreamMessage::Data(AttachError(batch, st.message(), OutputLabel(false)),
                                         std::move(env.msg.acks));
   m.created_us = env.msg.created_us;
   WriteErrors(Envelope{Route::kError, std::move(m)});
+  return true;
 }
 
 void Stream::WriteErrors(Envelope env) {

@@ -191,7 +191,8 @@ class Stream {
   // non-retryable failure, or Cancelled when killed.
   template <typename Call>
   Status RetryCall(Call&& call, const ComponentProbe& probe, std::string_view what);
-  void WriteData(Envelope env);
+  // Returns false when the output is gone for good (Write returned Cancelled): the stream stops.
+  bool WriteData(Envelope env);
   // Writes error rows to error_output (or logs them), then acks them.
   void WriteErrors(Envelope env);
   void FinishOutputs();

@@ -450,6 +450,21 @@ TEST_F(StreamTest, OutputThatCannotConnectFailsTheStreamWithoutAcking) {
   EXPECT_EQ(stream.state(), StreamState::kFailed);
 }
 
+TEST_F(StreamTest, OutputGoneForGoodStopsTheStreamWithoutAckingTheRest) {
+  out_ctl_->gone_at_id = 20;
+  auto in =
+      std::make_unique<VectorInput>(ledger_, VectorInput::Of({IdRange(10, 5), IdRange(20, 5)}));
+  in->WaitAtEnd();  // an endless input: only the stop can end it
+  auto stream = Make(std::move(in));
+  ASSERT_TRUE(stream->Start().ok());
+  Status st = stream->Wait();
+  EXPECT_EQ(st.code(), StatusCode::kCancelled);
+  EXPECT_EQ(st.message(), "stream s: the reader closed it");
+  EXPECT_EQ(ledger_->written(), Iota(10, 5));
+  EXPECT_TRUE(ledger_->error_written().empty());
+  EXPECT_THAT(ledger_->acks(), ElementsAre(1, 0));
+}
+
 TEST_F(StreamTest, MetricsCountRowsBatchesAndBytesPerComponent) {
   std::vector<std::unique_ptr<Processor>> procs;
   procs.push_back(std::make_unique<FailNegativeProcessor>());

@@ -263,6 +263,7 @@ class CollectingOutput : public Output {
     std::atomic<int> fail_retryable{0};     // next N writes fail with Unavailable
     std::atomic<bool> fail_forever{false};  // every write fails with Unavailable
     std::optional<int64_t> reject_id;       // batches with this id fail with InvalidArgument
+    std::optional<int64_t> gone_at_id;      // from the batch with this id on: Cancelled (gone)
     std::atomic<int> attempts{0};
     std::atomic<int> flushes{0};
     std::atomic<int> closes{0};
@@ -303,6 +304,11 @@ class CollectingOutput : public Output {
     if (control_->fail_retryable.load() > 0) {
       control_->fail_retryable.fetch_sub(1);
       return Status::Unavailable("sink is busy");
+    }
+    if (control_->gone_at_id) {
+      for (int64_t id : IdsOf(batch)) {
+        if (id >= *control_->gone_at_id) return Status::Cancelled("the reader closed it");
+      }
     }
     if (control_->reject_id) {
       for (int64_t id : IdsOf(batch)) {

@@ -102,6 +102,9 @@ Status WriteFully(int fd, std::string_view data, size_t* written, std::string_vi
       }
       continue;
     }
+    if (err == EPIPE) {
+      return Status::Cancelled("writing to {}: the reader closed it (broken pipe)", what);
+    }
     if (err == ENOSPC || err == EDQUOT) {
       return Status::ResourceExhausted("writing to {}: {} ({} of {} bytes written; will retry)",
                                        what, std::strerror(err), *written, data.size());

@@ -6,7 +6,8 @@
 namespace ark {
 
 std::string InputErrorComponent(const ComponentContext& ctx, std::string_view type) {
-  return fmt::format("{} \"{}\"", ctx.label.empty() ? "input" : ctx.label, type);
+  // The runtime's spelling: "<label> <type>", as in "processor[0] json_to_arrow".
+  return fmt::format("{} {}", ctx.label.empty() ? "input" : ctx.label, type);
 }
 
 Batch MakeInputErrorBatch(std::span<const RecordError> errors, std::string_view component,

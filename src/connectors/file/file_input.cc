@@ -241,8 +241,10 @@ ConfigSpec FileInputSpec() {
       "Reads local files once, then ends the stream. Without a codec each line is a message: "
       "`__value__` (the line without its newline; a CRLF's '\\r' is removed), `__meta_source` "
       "(the file) and `__meta_offset` (the line's byte offset). With a codec the files are "
-      "decoded (json lines, csv, arrow IPC); records it rejects, and lines longer than "
-      "`max_line_bytes`, go to error_output with file, line and byte offset, and reading goes on.");
+      "decoded (json lines, csv, arrow IPC) and the rows hold the decoded fields only (no "
+      "`__meta_*` columns: read raw lines and decode with json_to_arrow to keep them); records it "
+      "rejects, and lines longer than `max_line_bytes`, go to error_output with file, line and "
+      "byte offset, and reading goes on.");
   spec.String("path",
               "A file or a glob(3) pattern such as data/*.ndjson; matches are read in name order "
               "and directories are skipped. Required unless `input_type` gives it.");

@@ -142,7 +142,7 @@ TEST(FileInputTest, OverLongLineBecomesAnErrorRecordAndReadingGoesOn) {
                   "line 2, byte 3: line is longer than max_line_bytes (8 bytes); skipped"}));
     EXPECT_EQ(Strings(e, kValueColumn), (std::vector<std::string>{"this line is too long"}));
     EXPECT_EQ(Strings(e, kMetaSource), (std::vector<std::string>{path}));
-    EXPECT_EQ(Strings(e, kErrorComponentColumn), (std::vector<std::string>{"input \"file\""}));
+    EXPECT_EQ(Strings(e, kErrorComponentColumn), (std::vector<std::string>{"input file"}));
   }
 }
 

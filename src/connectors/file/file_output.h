@@ -1,9 +1,9 @@
 // `file` output: writes the stream to one file, published atomically.
 //
 // Bytes follow BatchFormatter (connectors/common/batch_writer.h): raw `__value__` lines without a
-// codec (JSON per row when a batch has other columns than `__value__`/`__meta_*`), or the codec's format (json, csv, arrow).
-// They go to `<path>.tmp`, which Close() renames to `<path>`, so a reader never sees a half-written
-// file at `path`.
+// codec (JSON per row when a batch has other columns than `__value__`/`__meta_*`), or the codec's
+// format (json, csv, arrow). They go to `<path>.tmp`, which Close() renames to `<path>`, so a
+// reader never sees a half-written file at `path`.
 //
 // Durability of Write (what the runtime's acknowledgement means): every batch is handed to the
 // operating system with write(2) before Write returns, so acknowledged data survives the engine

@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <thread>
 #include <gtest/gtest.h>
+#include <thread>
 
 #include "connectors/common/test_util.h"
 #include "core/raw_message.h"

@@ -142,9 +142,8 @@ TEST(StdoutOutputTest, BatchWithoutValueNeedsTheJsonEncoder) {
   Status s = out.Write(batch);
   EXPECT_EQ(s.code(), StatusCode::kConfigError);
   EXPECT_EQ(s.message(),
-            "writing a batch without a `__value__` column as JSON (set a codec to choose the "
-            "format): <builtin>: output.codec: cannot build the codec: no component registry in "
-            "this context");
+            "writing rows as JSON (set a codec to choose the format): <builtin>: output.codec: "
+            "cannot build the codec: no component registry in this context");
 }
 
 }  // namespace
