@@ -23,8 +23,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
-def timed(cmd, env=None):
-    """Runs cmd under /usr/bin/time -v; returns (wall seconds, max_rss_kib, cpu seconds)."""
+def timed(cmd, env=None, remove=None):
+    """Runs cmd under /usr/bin/time -v; returns (wall seconds, max_rss_kib, cpu seconds). `remove` is
+    deleted first, so no run pays for freeing the previous run's output pages."""
+    if remove and os.path.isfile(remove):
+        os.remove(remove)
     proc = subprocess.run(["/usr/bin/time", "-v"] + cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
     if proc.returncode != 0:
@@ -39,9 +42,9 @@ def timed(cmd, env=None):
     return seconds, rss, user + system
 
 
-def median_run(cmd, runs, env=None):
+def median_run(cmd, runs, env=None, remove=None):
     """(median wall seconds, max peak RSS KiB, median CPU seconds) over `runs` runs."""
-    results = [timed(cmd, env) for _ in range(runs)]
+    results = [timed(cmd, env, remove) for _ in range(runs)]
     return (statistics.median(r[0] for r in results), max(r[1] for r in results),
             statistics.median(r[2] for r in results))
 
@@ -81,17 +84,17 @@ def main():
         results = []
         for threads in (1, 2):
             r = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], args.runs,
-                           dict(env, BENCH_THREADS=str(threads)))
+                           dict(env, BENCH_THREADS=str(threads)), output)
             if output != os.devnull and count_lines(output) != rows:
                 raise SystemExit(f"arkflow wrote {count_lines(output)} rows, expected {rows}")
             results.append((f"arkflow (thread_num={threads})",) + r)
         if not args.skip_peers:
             for threads in (1, 2):
                 r = median_run(["node", os.path.join(HERE, "e2e/json_duckdb_peer.mjs"), data, output,
-                                str(threads)], args.runs)
+                                str(threads)], args.runs, remove=output)
                 results.append((f"duckdb (threads={threads})",) + r)
             r = median_run(["/usr/bin/python3", os.path.join(HERE, "e2e/json_python_peer.py"), data,
-                            output], 1)
+                            output], 1, remove=output)
             results.append(("python json loop",) + r)
         return results
 
@@ -120,9 +123,9 @@ def main():
                     dst.write(chunk)
     env = dict(os.environ, BENCH_INPUT=data, BENCH_OUTPUT=out, BENCH_THREADS="1")
     cfg = os.path.join(HERE, "e2e/json_passthrough.yaml")
-    rss_one = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1, env)[1]
+    rss_one = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1, env, out)[1]
     rss_two = median_run([arkflow, "run", "-c", cfg, "--no-progress", "--no-summary"], 1,
-                         dict(env, BENCH_INPUT=double))[1]
+                         dict(env, BENCH_INPUT=double), out)[1]
     os.remove(double)
     print()
     print(f"peak RSS, arkflow thread_num=1, file → file: {size / 2**20:.0f} MiB input → "
