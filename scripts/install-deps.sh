@@ -15,11 +15,16 @@ DEB_PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev
   # Arrow IPC flatbuffers, admin HTTP server (Boost.Asio/Beast)
   libflatbuffers-dev flatbuffers-compiler libboost-dev
+  # connectors: Kafka, MQTT (+ the broker for tests), HTTP client, TLS, gzip
+  librdkafka-dev libmosquitto-dev mosquitto mosquitto-clients libcurl4-openssl-dev libssl-dev
+  zlib1g-dev wrk
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 hyperfine time curl
   # config: the JSON Schema test validates with an independent implementation
   python3-jsonschema
   clang-format
+  # fuzzing (tests/fuzz): clang with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 
 missing=()
