@@ -834,16 +834,18 @@ class RecordTemplate {
     const bool negative = p < end && *p == '-';
     if (negative) ++p;
     if (p == end || !IsDigit(*p)) return false;
-    int64_t v = 0;
+    // Unsigned, so that the digits past the 18th wrap (defined) before the length check.
+    uint64_t v = 0;
     if (*p == '0') {
       ++p;
     } else {
       const char* first = p;
-      while (p < end && IsDigit(*p)) v = v * 10 + (*p++ - '0');
+      while (p < end && IsDigit(*p)) v = v * 10 + static_cast<uint64_t>(*p++ - '0');
       if (p - first > 18) return false;  // may not fit: let simdjson decide
     }
     if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) return false;
-    *out = negative ? -v : v;
+    const auto value = static_cast<int64_t>(v);
+    *out = negative ? -value : value;
     *pp = p;
     return true;
   }

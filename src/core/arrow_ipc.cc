@@ -43,6 +43,25 @@ int32_t LoadI32(const uint8_t* p) {
   return v;
 }
 
+// Element `i` of a vector of flatbuffer structs (Block, FieldNode, Buffer: 8-byte aligned
+// structs the verifier only checks to 4 bytes), copied out instead of read in place.
+template <typename T>
+T LoadStruct(const uint8_t* data, size_t i) {
+  T value;
+  std::memcpy(static_cast<void*>(&value), data + i * sizeof(T), sizeof(T));
+  return value;
+}
+
+// Flatbuffers reads scalars in place, so a flatbuffer must start on an 8-byte boundary. Writers
+// pad to 8, but a malformed or unpadded input may not: such bytes are copied to `scratch`
+// (aligned storage) and the copy is returned; aligned bytes are returned as they are.
+const uint8_t* AlignedFlatbuffer(const uint8_t* p, size_t size, std::vector<uint64_t>* scratch) {
+  if (reinterpret_cast<uintptr_t>(p) % alignof(uint64_t) == 0) return p;
+  scratch->assign((size + 7) / 8, 0);
+  std::memcpy(scratch->data(), p, size);
+  return reinterpret_cast<const uint8_t*>(scratch->data());
+}
+
 void AppendU32(std::string* out, uint32_t v) { out->append(reinterpret_cast<const char*>(&v), 4); }
 
 std::string ShownPath(std::string_view path) {
@@ -300,6 +319,8 @@ struct Frame {
   // otherwise the bytes the marker or message occupies.
   int64_t size = 0;
   const fb::Message* message = nullptr;
+  // Holds the metadata when it had to be copied to be aligned; `message` then points into it.
+  std::shared_ptr<std::vector<uint64_t>> aligned_metadata;
   int64_t body_offset = 0;  // from the first byte of the frame
   int64_t body_length = 0;
 };
@@ -341,13 +362,19 @@ Result<Frame> ReadFrame(const uint8_t* p, int64_t avail, int64_t at) {
     f.size = 8 + int64_t{metadata_length};
     return f;
   }
-  flatbuffers::Verifier verifier(p + 8, static_cast<size_t>(metadata_length));
+  const uint8_t* metadata = p + 8;
+  if (reinterpret_cast<uintptr_t>(metadata) % alignof(uint64_t) != 0) {
+    f.aligned_metadata = std::make_shared<std::vector<uint64_t>>();
+    metadata =
+        AlignedFlatbuffer(metadata, static_cast<size_t>(metadata_length), f.aligned_metadata.get());
+  }
+  flatbuffers::Verifier verifier(metadata, static_cast<size_t>(metadata_length));
   if (!fb::VerifyMessageBuffer(verifier)) {
     return Status::ParseError(
         "IPC message at byte offset {}: the {} metadata bytes are not a valid Message flatbuffer",
         at, metadata_length);
   }
-  const fb::Message* message = fb::GetMessage(p + 8);
+  const fb::Message* message = fb::GetMessage(metadata);
   if (message->version() < fb::MetadataVersion::V4) {
     return Status::Unimplemented(
         "IPC message at byte offset {}: metadata version V{} is not supported (V4 and V5 are)", at,
@@ -544,9 +571,9 @@ class BodyReader {
       return Status::ParseError("the record batch has only {} field nodes",
                                 nodes_ ? nodes_->size() : 0);
     }
-    const fb::FieldNode* node = nodes_->Get(static_cast<uint32_t>(next_node_++));
-    const int64_t length = node->length();
-    const int64_t null_count = node->null_count();
+    const auto node = LoadStruct<fb::FieldNode>(nodes_->Data(), next_node_++);
+    const int64_t length = node.length();
+    const int64_t null_count = node.null_count();
     if (length < 0 || null_count < 0 || null_count > length) {
       return Status::ParseError("field node has length {} and null count {}", length, null_count);
     }
@@ -584,8 +611,8 @@ class BodyReader {
                                 buffers_ ? buffers_->size() : 0);
     }
     const size_t index = next_buffer_++;
-    const fb::Buffer* b = buffers_->Get(static_cast<uint32_t>(index));
-    const int64_t offset = b->offset(), length = b->length();
+    const auto b = LoadStruct<fb::Buffer>(buffers_->Data(), index);
+    const int64_t offset = b.offset(), length = b.length();
     const auto body_length = static_cast<int64_t>(body_->size());
     if (offset < 0 || length < 0 || offset > body_length || length > body_length - offset) {
       return Status::ParseError("buffer {} (offset {}, length {}) lies outside the {}-byte body",
@@ -623,6 +650,7 @@ class StreamState {
   }
 
   Status SetSchema(const fb::Schema* schema) {
+    if (schema == nullptr) return Status::ParseError("a schema message without its schema table");
     if (schema->endianness() != fb::Endianness::Little) {
       return Status::Unimplemented("big-endian Arrow data is not supported");
     }
@@ -688,7 +716,11 @@ class StreamState {
         if (!has_schema()) {
           return Status::ParseError("a record batch before the schema message");
         }
-        ARK_ASSIGN_OR_RETURN(Batch b, DecodeRecordBatch(*message.header_as_RecordBatch(), body));
+        const fb::RecordBatch* rb = message.header_as_RecordBatch();
+        if (rb == nullptr) {
+          return Status::ParseError("a record batch message without its record batch table");
+        }
+        ARK_ASSIGN_OR_RETURN(Batch b, DecodeRecordBatch(*rb, body));
         *batch = std::move(b);
         return Status::OK();
       }
@@ -1074,8 +1106,10 @@ size_t IpcStreamDecoder::FooterEnd(size_t from) const {
 
 Status IpcStreamDecoder::DecodeHeld(size_t end, std::vector<Batch>* batches) {
   if (held_.empty()) return Status::OK();
-  const auto* data = reinterpret_cast<const uint8_t*>(trailer_.data());
   const size_t footer_length = end - kArrowFileMagic.size() - 4;
+  std::vector<uint64_t> scratch;
+  const uint8_t* data = arrow_detail::AlignedFlatbuffer(
+      reinterpret_cast<const uint8_t*>(trailer_.data()), footer_length, &scratch);
   flatbuffers::Verifier verifier(data, footer_length);
   if (!fb::VerifyFooterBuffer(verifier)) {
     return Status::ParseError(
@@ -1087,11 +1121,13 @@ Status IpcStreamDecoder::DecodeHeld(size_t end, std::vector<Batch>* batches) {
     return Status::ParseError("Arrow IPC file: the footer has no schema");
   }
   ARK_RETURN_IF_ERROR_CTX(state_->SetSchema(footer->schema()), "Arrow IPC file footer");
+  std::vector<uint64_t> message_scratch;
   for (const HeldMessage& m : held_) {
     std::optional<Batch> batch;
     message_offset_ = m.offset;
-    ARK_RETURN_IF_ERROR(
-        state_->HandleMessage(*fb::GetMessage(m.metadata.data()), m.offset, m.body, &batch));
+    const uint8_t* metadata = arrow_detail::AlignedFlatbuffer(
+        reinterpret_cast<const uint8_t*>(m.metadata.data()), m.metadata.size(), &message_scratch);
+    ARK_RETURN_IF_ERROR(state_->HandleMessage(*fb::GetMessage(metadata), m.offset, m.body, &batch));
     if (batch.has_value()) batches->push_back(std::move(*batch));
   }
   held_.clear();
@@ -1155,13 +1191,16 @@ Result<std::unique_ptr<IpcFileReader>> IpcFileReader::Open(BufferPtr file) {
     return Status::ParseError("Arrow IPC file: footer length {} is out of range for a {}-byte file",
                               footer_length, size);
   }
-  flatbuffers::Verifier verifier(data + footer_start, static_cast<size_t>(footer_length));
+  std::vector<uint64_t> scratch;
+  const uint8_t* footer_bytes = arrow_detail::AlignedFlatbuffer(
+      data + footer_start, static_cast<size_t>(footer_length), &scratch);
+  flatbuffers::Verifier verifier(footer_bytes, static_cast<size_t>(footer_length));
   if (!fb::VerifyFooterBuffer(verifier)) {
     return Status::ParseError(
         "Arrow IPC file: the footer at byte offset {} is not a valid Footer flatbuffer",
         footer_start);
   }
-  const fb::Footer* footer = fb::GetFooter(data + footer_start);
+  const fb::Footer* footer = fb::GetFooter(footer_bytes);
   if (footer->schema() == nullptr) {
     return Status::ParseError("Arrow IPC file: the footer has no schema");
   }
@@ -1175,8 +1214,9 @@ Result<std::unique_ptr<IpcFileReader>> IpcFileReader::Open(BufferPtr file) {
   std::vector<Block> blocks;
   if (footer->recordBatches() != nullptr) {
     blocks.reserve(footer->recordBatches()->size());
-    for (const fb::Block* b : *footer->recordBatches()) {
-      Block block{b->offset(), b->metaDataLength(), b->bodyLength()};
+    for (size_t i = 0; i < footer->recordBatches()->size(); ++i) {
+      const auto b = arrow_detail::LoadStruct<fb::Block>(footer->recordBatches()->Data(), i);
+      Block block{b.offset(), b.metaDataLength(), b.bodyLength()};
       if (block.offset < 8 || block.metadata_length <= 0 || block.body_length < 0 ||
           block.offset > footer_start || block.metadata_length > footer_start - block.offset ||
           block.body_length > footer_start - block.offset - block.metadata_length) {

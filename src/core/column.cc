@@ -142,6 +142,9 @@ bool Column::Validate(std::string* error) const {
     return false;
   };
   if (length_ < 0 || offset_ < 0) return fail("negative length or offset");
+  // No column holds 2^48 values; the bound keeps the size arithmetic below from overflowing.
+  constexpr int64_t kMaxLength = int64_t{1} << 48;
+  if (length_ > kMaxLength || offset_ > kMaxLength) return fail("length or offset out of range");
   const TypeId id = type_.id();
   if (buffers_.size() != static_cast<size_t>(ExpectedBufferCount(id))) {
     return fail(fmt::format("expected {} buffers, got {}", ExpectedBufferCount(id), buffers_.size()));

@@ -14,6 +14,7 @@ void ColumnBuilder::AppendRange(const Column& src, int64_t start, int64_t count)
 void ColumnBuilder::ActivateValidity() {
   validity_active_ = true;
   size_t bytes = static_cast<size_t>(bit_util::BytesForBits(length_));
+  if (bytes == 0) return;
   validity_.Resize(bytes);
   std::memset(validity_.data(), 0xff, bytes);
   // Bits past length_ in the last byte must be clear so that AppendValidBit/AppendNullBit can
@@ -29,7 +30,8 @@ void ColumnBuilder::AppendNullBit() {
 }
 
 void ColumnBuilder::ReserveValidity(int64_t additional) {
-  if (validity_active_) validity_.Reserve(static_cast<size_t>(bit_util::BytesForBits(additional)) + 1);
+  if (validity_active_)
+    validity_.Reserve(static_cast<size_t>(bit_util::BytesForBits(additional)) + 1);
 }
 
 void ColumnBuilder::AppendValidityFrom(const Column& src, int64_t start, int64_t count) {
@@ -151,19 +153,30 @@ ColumnPtr StructBuilder::Finish() {
 
 std::unique_ptr<ColumnBuilder> MakeBuilder(const DataType& type) {
   switch (type.id()) {
-    case TypeId::kNull: return std::make_unique<NullBuilder>();
-    case TypeId::kBool: return std::make_unique<BoolBuilder>();
+    case TypeId::kNull:
+      return std::make_unique<NullBuilder>();
+    case TypeId::kBool:
+      return std::make_unique<BoolBuilder>();
     case TypeId::kInt32:
-    case TypeId::kDate: return std::make_unique<FixedWidthBuilder<int32_t>>(type);
+    case TypeId::kDate:
+      return std::make_unique<FixedWidthBuilder<int32_t>>(type);
     case TypeId::kInt64:
-    case TypeId::kTimestamp: return std::make_unique<FixedWidthBuilder<int64_t>>(type);
-    case TypeId::kFloat32: return std::make_unique<FixedWidthBuilder<float>>(type);
-    case TypeId::kFloat64: return std::make_unique<FixedWidthBuilder<double>>(type);
-    case TypeId::kInterval: return std::make_unique<FixedWidthBuilder<IntervalValue>>(type);
-    case TypeId::kString: return std::make_unique<StringBuilder>();
-    case TypeId::kBinary: return std::make_unique<BinaryBuilder>(type);
-    case TypeId::kList: return std::make_unique<ListBuilder>(type);
-    case TypeId::kStruct: return std::make_unique<StructBuilder>(type);
+    case TypeId::kTimestamp:
+      return std::make_unique<FixedWidthBuilder<int64_t>>(type);
+    case TypeId::kFloat32:
+      return std::make_unique<FixedWidthBuilder<float>>(type);
+    case TypeId::kFloat64:
+      return std::make_unique<FixedWidthBuilder<double>>(type);
+    case TypeId::kInterval:
+      return std::make_unique<FixedWidthBuilder<IntervalValue>>(type);
+    case TypeId::kString:
+      return std::make_unique<StringBuilder>();
+    case TypeId::kBinary:
+      return std::make_unique<BinaryBuilder>(type);
+    case TypeId::kList:
+      return std::make_unique<ListBuilder>(type);
+    case TypeId::kStruct:
+      return std::make_unique<StructBuilder>(type);
   }
   ARK_CHECK(false, "unknown type id");
   return nullptr;
