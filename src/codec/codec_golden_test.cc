@@ -14,8 +14,7 @@ namespace ark {
 namespace {
 
 std::string DataPath(std::string_view name) {
-  std::string here = __FILE__;  // .../src/codec/codec_golden_test.cc
-  return here.substr(0, here.rfind("/src/")) + "/tests/data/codec/" + std::string(name);
+  return std::string(ARK_SOURCE_DIR) + "/tests/data/codec/" + std::string(name);
 }
 
 std::string ReadFile(const std::string& path) {

@@ -192,6 +192,11 @@ Result<ColumnPtr> MakeImportedColumn(const ImportType& type, int64_t length, int
   if (length < 0 || offset < 0) {
     return Status::InvalidArgument("negative length ({}) or offset ({})", length, offset);
   }
+  // No column holds 2^48 values; the bound keeps the size arithmetic below from overflowing.
+  constexpr int64_t kMaxLength = int64_t{1} << 48;
+  if (length > kMaxLength || offset > kMaxLength) {
+    return Status::InvalidArgument("length ({}) or offset ({}) is out of range", length, offset);
+  }
   if (null_count < -1 || null_count > length) {
     return Status::InvalidArgument("null count {} is impossible for {} values", null_count, length);
   }

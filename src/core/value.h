@@ -73,4 +73,20 @@ class Value {
       v_;
 };
 
+// SQL text forms of values (PostgreSQL output syntax), shared by Value::ToString and
+// CAST(... AS string):
+//   FormatSqlFloat64(0.1) → "0.1", 1e20 → "1e+20", inf → "Infinity", NaN → "NaN" (shortest
+//   round-trip digits; exponent form below 1e-4 or from 1e15 on, like PostgreSQL)
+//   FormatSqlFloat32: the same with float precision (exponent form from 1e6 on)
+//   FormatSqlTimestamp(µs) → "2024-05-01 12:00:00.5" (UTC, trailing zeros of the fraction
+//   trimmed, " BC" for years before 1)
+//   FormatSqlDate(days) → "2024-05-01"
+//   FormatSqlInterval({14, 3, 4h}) → "1 year 2 mons 3 days 04:00:00"; "-1 days +02:00:00";
+//   "00:00:00"
+std::string FormatSqlFloat64(double v);
+std::string FormatSqlFloat32(float v);
+std::string FormatSqlTimestamp(int64_t micros);
+std::string FormatSqlDate(int32_t days);
+std::string FormatSqlInterval(const IntervalValue& v);
+
 }  // namespace ark

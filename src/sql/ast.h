@@ -32,27 +32,27 @@ struct SelectStatement;
 // Expressions
 
 enum class ExprKind {
-  kLiteral,        // LiteralExpr
-  kColumnRef,      // ColumnRefExpr: a, t.a, s.t.a
-  kStar,           // StarExpr: * or t.*  (select list, count(*))
-  kParameter,      // ParameterExpr: $1 (prepared statements, pgwire)
-  kUnary,          // UnaryExpr: -x, +x, NOT x
-  kBinary,         // BinaryExpr: arithmetic, comparison, AND, OR, ||, ->, ->>, LIKE family
-  kFunctionCall,   // FunctionCallExpr: f(args) [FILTER (WHERE ...)] [OVER (...)]
-  kCase,           // CaseExpr
-  kCast,           // CastExpr: CAST(x AS t), x::t, TYPE 'literal' (typed literal)
-  kIsNull,         // IsNullExpr: x IS [NOT] NULL
-  kIsDistinctFrom, // IsDistinctFromExpr: x IS [NOT] DISTINCT FROM y
-  kIsBool,         // IsBoolExpr: x IS [NOT] TRUE/FALSE/UNKNOWN
-  kBetween,        // BetweenExpr: x [NOT] BETWEEN a AND b
-  kInList,         // InListExpr: x [NOT] IN (a, b, c)
-  kInSubquery,     // InSubqueryExpr: x [NOT] IN (SELECT ...)
-  kExists,         // ExistsExpr: [NOT] EXISTS (SELECT ...)
-  kSubquery,       // SubqueryExpr: (SELECT ...) as a scalar
-  kFieldAccess,    // FieldAccessExpr: (expr).field  — struct field
-  kSubscript,      // SubscriptExpr: expr[index]      — list element (1-based) or map/JSON key
-  kArray,          // ArrayExpr: ARRAY[a, b] or [a, b]
-  kInterval,       // IntervalExpr: INTERVAL '5' SECOND, INTERVAL '1 day 2 hours'
+  kLiteral,         // LiteralExpr
+  kColumnRef,       // ColumnRefExpr: a, t.a, s.t.a
+  kStar,            // StarExpr: * or t.*  (select list, count(*))
+  kParameter,       // ParameterExpr: $1 (prepared statements, pgwire)
+  kUnary,           // UnaryExpr: -x, +x, NOT x
+  kBinary,          // BinaryExpr: arithmetic, comparison, AND, OR, ||, ->, ->>, LIKE family
+  kFunctionCall,    // FunctionCallExpr: f(args) [FILTER (WHERE ...)] [OVER (...)]
+  kCase,            // CaseExpr
+  kCast,            // CastExpr: CAST(x AS t), x::t, TYPE 'literal' (typed literal)
+  kIsNull,          // IsNullExpr: x IS [NOT] NULL
+  kIsDistinctFrom,  // IsDistinctFromExpr: x IS [NOT] DISTINCT FROM y
+  kIsBool,          // IsBoolExpr: x IS [NOT] TRUE/FALSE/UNKNOWN
+  kBetween,         // BetweenExpr: x [NOT] BETWEEN a AND b
+  kInList,          // InListExpr: x [NOT] IN (a, b, c)
+  kInSubquery,      // InSubqueryExpr: x [NOT] IN (SELECT ...)
+  kExists,          // ExistsExpr: [NOT] EXISTS (SELECT ...)
+  kSubquery,        // SubqueryExpr: (SELECT ...) as a scalar
+  kFieldAccess,     // FieldAccessExpr: (expr).field  — struct field
+  kSubscript,       // SubscriptExpr: expr[index]      — list element (1-based) or map/JSON key
+  kArray,           // ArrayExpr: ARRAY[a, b] or [a, b]
+  kInterval,        // IntervalExpr: INTERVAL '5' SECOND, INTERVAL '1 day 2 hours'
 };
 
 struct Expr {
@@ -80,7 +80,7 @@ struct ColumnRefExpr : Expr {
 
 struct StarExpr : Expr {
   explicit StarExpr(SourceLocation l) : Expr(ExprKind::kStar, l) {}
-  std::string qualifier;  // "t" for t.*, empty for *
+  std::string qualifier;            // "t" for t.*, empty for *
   std::vector<std::string> except;  // SELECT * EXCEPT (a, b) (DuckDB/BigQuery); empty = none
 };
 
@@ -98,15 +98,33 @@ struct UnaryExpr : Expr {
 };
 
 enum class BinaryOp {
-  kAdd, kSubtract, kMultiply, kDivide, kModulo, kPower,   // + - * / % ^
-  kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual,
-  kAnd, kOr,
-  kConcat,            // ||
-  kJsonGet,           // ->   (JSON object field or array element, result JSON text)
-  kJsonGetText,       // ->>  (result text)
-  kLike, kNotLike, kILike, kNotILike,   // right: pattern; escape in BinaryExpr::escape
-  kSimilarTo, kNotSimilarTo,
-  kRegexMatch, kRegexNotMatch, kRegexIMatch, kRegexNotIMatch,  // ~ !~ ~* !~*
+  kAdd,
+  kSubtract,
+  kMultiply,
+  kDivide,
+  kModulo,
+  kPower,  // + - * / % ^
+  kEqual,
+  kNotEqual,
+  kLess,
+  kLessEqual,
+  kGreater,
+  kGreaterEqual,
+  kAnd,
+  kOr,
+  kConcat,       // ||
+  kJsonGet,      // ->   (JSON object field or array element, result JSON text)
+  kJsonGetText,  // ->>  (result text)
+  kLike,
+  kNotLike,
+  kILike,
+  kNotILike,  // right: pattern; escape in BinaryExpr::escape
+  kSimilarTo,
+  kNotSimilarTo,
+  kRegexMatch,
+  kRegexNotMatch,
+  kRegexIMatch,
+  kRegexNotIMatch,  // ~ !~ ~* !~*
 };
 
 struct BinaryExpr : Expr {
@@ -127,8 +145,13 @@ struct OrderItem {
 };
 
 enum class FrameUnit { kRows, kRange, kGroups };
-enum class FrameBoundKind { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing,
-                            kUnboundedFollowing };
+enum class FrameBoundKind {
+  kUnboundedPreceding,
+  kPreceding,
+  kCurrentRow,
+  kFollowing,
+  kUnboundedFollowing
+};
 struct FrameBound {
   FrameBoundKind kind = FrameBoundKind::kUnboundedPreceding;
   ExprPtr offset;  // kPreceding/kFollowing: N (or an interval for RANGE)
@@ -140,7 +163,7 @@ struct WindowFrame {
 };
 
 struct WindowSpec {
-  std::string name;              // OVER w (a named window from WINDOW w AS (...)); may be empty
+  std::string name;  // OVER w (a named window from WINDOW w AS (...)); may be empty
   std::vector<ExprPtr> partition_by;
   std::vector<OrderItem> order_by;
   std::optional<WindowFrame> frame;
@@ -148,13 +171,13 @@ struct WindowSpec {
 
 struct FunctionCallExpr : Expr {
   explicit FunctionCallExpr(SourceLocation l) : Expr(ExprKind::kFunctionCall, l) {}
-  std::string name;              // lower-cased; "schema.fn" keeps the dot
-  std::vector<ExprPtr> args;     // count(*): one StarExpr
-  bool distinct = false;         // count(DISTINCT x)
-  std::vector<OrderItem> order_by;  // string_agg(x, ',' ORDER BY y), array_agg(x ORDER BY y)
-  ExprPtr filter;                // FILTER (WHERE ...)
+  std::string name;                  // lower-cased; "schema.fn" keeps the dot
+  std::vector<ExprPtr> args;         // count(*): one StarExpr
+  bool distinct = false;             // count(DISTINCT x)
+  std::vector<OrderItem> order_by;   // string_agg(x, ',' ORDER BY y), array_agg(x ORDER BY y)
+  ExprPtr filter;                    // FILTER (WHERE ...)
   std::unique_ptr<WindowSpec> over;  // OVER (...) or OVER w
-  bool ignore_nulls = false;     // lag(x) IGNORE NULLS
+  bool ignore_nulls = false;         // lag(x) IGNORE NULLS
 };
 
 struct CaseExpr : Expr {
@@ -171,12 +194,27 @@ struct CaseExpr : Expr {
 // A type as written: name (lower-cased, multi-word names joined by one space: "double precision",
 // "timestamp with time zone"), modifiers (varchar(10) → {10}), and array suffixes (int[] → list).
 struct TypeName {
+  // Declared here and defaulted after the class: `fields` holds pairs of this type, and clang
+  // with libstdc++ rejects instantiating them while the class is incomplete.
+  TypeName();
+  ~TypeName();
+  TypeName(const TypeName&);
+  TypeName(TypeName&&) noexcept;
+  TypeName& operator=(const TypeName&);
+  TypeName& operator=(TypeName&&) noexcept;
+
   std::string name;
   std::vector<int64_t> modifiers;
   int array_depth = 0;
   std::vector<std::pair<std::string, TypeName>> fields;  // struct<a int, b text> / ROW(...)
   SourceLocation loc;
 };
+inline TypeName::TypeName() = default;
+inline TypeName::~TypeName() = default;
+inline TypeName::TypeName(const TypeName&) = default;
+inline TypeName::TypeName(TypeName&&) noexcept = default;
+inline TypeName& TypeName::operator=(const TypeName&) = default;
+inline TypeName& TypeName::operator=(TypeName&&) noexcept = default;
 
 struct CastExpr : Expr {
   explicit CastExpr(SourceLocation l) : Expr(ExprKind::kCast, l) {}
@@ -248,7 +286,7 @@ struct FieldAccessExpr : Expr {
 struct SubscriptExpr : Expr {
   explicit SubscriptExpr(SourceLocation l) : Expr(ExprKind::kSubscript, l) {}
   ExprPtr operand;
-  ExprPtr index;  // list[i] (1-based, PostgreSQL) or slice bounds below
+  ExprPtr index;      // list[i] (1-based, PostgreSQL) or slice bounds below
   ExprPtr slice_end;  // list[a:b]; null when not a slice
   bool is_slice = false;
 };
@@ -274,8 +312,8 @@ struct TableRef {
   virtual ~TableRef() = default;
   TableRefKind kind;
   SourceLocation loc;
-  std::string alias;                       // AS t
-  std::vector<std::string> column_aliases; // AS t(a, b)
+  std::string alias;                        // AS t
+  std::vector<std::string> column_aliases;  // AS t(a, b)
 };
 using TableRefPtr = std::unique_ptr<TableRef>;
 
@@ -299,7 +337,7 @@ struct JoinRef : TableRef {
   JoinType join_type = JoinType::kInner;
   TableRefPtr left;
   TableRefPtr right;
-  ExprPtr on;                       // ON ...; null for USING/NATURAL/CROSS
+  ExprPtr on;  // ON ...; null for USING/NATURAL/CROSS
   std::vector<std::string> using_columns;
   bool natural = false;
 };
@@ -313,7 +351,7 @@ struct ValuesRef : TableRef {
 struct TableFunctionRef : TableRef {
   explicit TableFunctionRef(SourceLocation l) : TableRef(TableRefKind::kTableFunction, l) {}
   std::string name;
-  std::vector<ExprPtr> args;          // scalar arguments
+  std::vector<ExprPtr> args;            // scalar arguments
   std::vector<TableRefPtr> table_args;  // TABLE t arguments (Flink style) or a bare table name
   std::vector<std::string> descriptor;  // DESCRIPTOR(ts) columns
 };
@@ -363,14 +401,14 @@ struct SelectStatement {
   bool recursive = false;
 
   SetOpKind set_op = SetOpKind::kNone;
-  bool set_all = false;                      // UNION ALL
-  std::unique_ptr<SelectStatement> left;     // set operation operands
+  bool set_all = false;                   // UNION ALL
+  std::unique_ptr<SelectStatement> left;  // set operation operands
   std::unique_ptr<SelectStatement> right;
-  std::unique_ptr<SelectCore> core;          // when set_op == kNone and !values
-  std::unique_ptr<ValuesRef> values;         // a bare VALUES (...), (...) query
+  std::unique_ptr<SelectCore> core;   // when set_op == kNone and !values
+  std::unique_ptr<ValuesRef> values;  // a bare VALUES (...), (...) query
 
   std::vector<OrderItem> order_by;
-  ExprPtr limit;   // LIMIT n / FETCH FIRST n ROWS ONLY; null = none (LIMIT ALL)
+  ExprPtr limit;  // LIMIT n / FETCH FIRST n ROWS ONLY; null = none (LIMIT ALL)
   ExprPtr offset;
   SourceLocation loc;
 };

@@ -33,6 +33,7 @@ namespace ark::sql {
 // Per-execution context handed to kernels.
 struct KernelContext {
   int64_t statement_time_us = 0;  // now()/current_timestamp: fixed for one execution
+  std::vector<Value> parameters;  // values of $1, $2, ... (prepared statements): $n is [n - 1]
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -86,7 +87,8 @@ class AggregateFunction {
   // Merges `source` into `target` (partial aggregation, parallel shards).
   virtual void Combine(uint8_t* target, const uint8_t* source) const = 0;
   // Appends the result of each state to `out` (a builder of return_type()).
-  virtual Status Finalize(const uint8_t* const* states, int64_t count, ColumnBuilder& out) const = 0;
+  virtual Status Finalize(const uint8_t* const* states, int64_t count,
+                          ColumnBuilder& out) const = 0;
 
   // Streaming [streaming issue]: removes rows previously added (retractable aggregates).
   virtual bool retractable() const { return false; }
@@ -102,8 +104,17 @@ using AggregateBinder = std::function<Result<AggregateFunctionPtr>(
 // Window functions (ranking and navigation; aggregates OVER (...) reuse AggregateFunction)
 
 enum class WindowFunctionKind {
-  kRowNumber, kRank, kDenseRank, kPercentRank, kCumeDist, kNtile,
-  kLag, kLead, kFirstValue, kLastValue, kNthValue,
+  kRowNumber,
+  kRank,
+  kDenseRank,
+  kPercentRank,
+  kCumeDist,
+  kNtile,
+  kLag,
+  kLead,
+  kFirstValue,
+  kLastValue,
+  kNthValue,
 };
 
 struct BoundWindowFunction {
@@ -160,5 +171,13 @@ class FunctionRegistry {
 // and "negate" for unary minus. AND, OR, NOT, IS [NOT] NULL, IS DISTINCT FROM, IN, BETWEEN, CASE,
 // CAST, COALESCE and NULLIF are expression kinds of their own (bound_expr.h), not functions.
 std::string_view OperatorFunctionName(BinaryOp op);
+
+// Other syntax the binder maps onto scalar functions (functions/scalar_*.cc):
+//   a[i] → list_element(a, i) (alias list_extract), a[i:j] → list_slice(a, i, j) (a NULL bound
+//   is open), a.b on a struct → struct_extract(a, 'b'), ARRAY[x, y] / [x, y] → list_value(x, y),
+//   EXTRACT(f FROM x) → date_part('f', x), POSITION(a IN b) → position(a, b),
+//   TRIM([BOTH|LEADING|TRAILING] c FROM s) → btrim/ltrim/rtrim(s, c), x LIKE p ESCAPE e →
+//   like(x, p, e), CURRENT_TIMESTAMP / CURRENT_DATE → now() / current_date(), GREATEST/LEAST →
+//   greatest/least (variadic, NULLs skipped).
 
 }  // namespace ark::sql

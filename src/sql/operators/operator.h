@@ -89,6 +89,10 @@ struct JoinSpec {
   std::vector<BoundExprPtr> right_keys;
   std::vector<bool> null_equals_null;
   BoundExprPtr residual;  // extra ON condition (non-equi parts); null when none
+  // kAnti only: NOT IN semantics instead of NOT EXISTS (set by the binder for `x NOT IN (SELECT
+  // y ...)`): a non-empty right side holding a NULL key yields no row at all, and a left row with a
+  // NULL key yields no row unless the right side is empty. One key only (hash_join.h).
+  bool anti_null_aware = false;
   SchemaPtr left_schema;
   SchemaPtr right_schema;
   SchemaPtr output_schema;

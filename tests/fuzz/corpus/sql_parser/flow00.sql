@@ -1,0 +1,1 @@
+SELECT b, count(*), sum(a), avg(c), min(d), max(b) FROM flow WHERE a > 0 AND b LIKE 'x%' GROUP BY b HAVING count(*) > 1 ORDER BY 2 DESC LIMIT 10

@@ -1,0 +1,1 @@
+SELECT f1.a, f2.b FROM flow f1 JOIN flow f2 ON f1.a = f2.a LEFT JOIN flow f3 USING (b) WHERE f3.c IS NULL

@@ -1,0 +1,1 @@
+SELECT CAST(a AS text) || b, c::int, d + INTERVAL '1' HOUR, date_trunc('hour', d), EXTRACT(epoch FROM d), coalesce(b, 'none'), CASE WHEN a % 2 = 0 THEN 'even' ELSE 'odd' END FROM flow

@@ -1,0 +1,1 @@
+SELECT upper(b), length(b), substr(b, 1, 2), replace(b, 'a', 'b'), split_part(b, ',', 1), regexp_replace(b, '[0-9]+', '#'), abs(a), round(c, 2), a / 2, a::float8 / 3 FROM flow

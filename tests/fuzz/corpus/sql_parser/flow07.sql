@@ -1,0 +1,1 @@
+EXPLAIN SELECT b, count(DISTINCT a) FILTER (WHERE c > 0), string_agg(b, ',' ORDER BY a), array_agg(a) FROM flow GROUP BY 1

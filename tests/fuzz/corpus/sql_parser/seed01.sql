@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (a) a AS x, b y, t.* FROM s.t AS u(a, b) LEFT OUTER JOIN v USING (a) NATURAL JOIN w CROSS JOIN z

@@ -1,0 +1,1 @@
+SELECT * EXCEPT (a, b) FROM t, LATERAL (SELECT * FROM u WHERE u.a = t.a) s

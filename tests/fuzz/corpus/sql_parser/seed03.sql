@@ -1,0 +1,1 @@
+SELECT count(*), count(DISTINCT a), string_agg(b, ',' ORDER BY c DESC NULLS FIRST) FILTER (WHERE d > 0) FROM t GROUP BY ALL HAVING count(*) > 1

@@ -1,0 +1,1 @@
+SELECT CASE WHEN a IS NOT NULL THEN CAST(a AS double precision) ELSE TRY_CAST(b AS varchar(10)) END, x::timestamp with time zone, y::struct<a int, b int[]>, TIMESTAMP '2024-01-01', DATE '2024-01-01' FROM (VALUES (1, 'a'), (2, 'b')) AS t(x, y)
