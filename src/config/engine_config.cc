@@ -66,7 +66,28 @@ const ConfigSpec& EngineConfigSpec() {
   return spec;
 }
 
+namespace {
+
+// ArkFlow's stream-level `temporary` (Redis lookup tables) is a known option that is not built
+// yet: say so instead of calling it unknown.
+Status CheckUnavailableStreamOptions(const ConfigValue& root) {
+  const ConfigValue* streams = root.Get("streams");
+  if (streams == nullptr || !streams->is_list()) return Status::OK();
+  for (const ConfigValue& stream : streams->items()) {
+    const ConfigValue* temporary = stream.Get("temporary");
+    if (temporary == nullptr) continue;
+    return temporary->Error(
+        "`temporary` (ArkFlow's Redis lookup tables) is not available yet; lookup tables can be "
+        "read from CSV, NDJSON or Arrow files with the sql processor's `temporary_list` (name, "
+        "path)");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<EngineConfig> ParseEngineConfig(const ConfigValue& root) {
+  ARK_RETURN_IF_ERROR(CheckUnavailableStreamOptions(root));
   ARK_ASSIGN_OR_RETURN(ComponentConfig top, EngineConfigSpec().Parse(root, "the configuration"));
   EngineConfig out;
   out.file = root.pos().file;

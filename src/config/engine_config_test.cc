@@ -147,6 +147,18 @@ TEST(EngineConfigTest, DuplicateStreamId) {
             "arkflow.yaml:2:9: streams[0].id: a stream id must not be empty");
 }
 
+TEST(EngineConfigTest, RedisTemporaryIsNotAvailableYet) {
+  EXPECT_EQ(ErrorOf("streams:\n"
+                    "  - input: {type: generate}\n"
+                    "    temporary:\n"
+                    "      - name: users\n"
+                    "        type: redis\n"
+                    "    output: {type: drop}\n"),
+            "arkflow.yaml:4:7: streams[0].temporary: `temporary` (ArkFlow's Redis lookup tables) "
+            "is not available yet; lookup tables can be read from CSV, NDJSON or Arrow files with "
+            "the sql processor's `temporary_list` (name, path)");
+}
+
 TEST(EngineConfigTest, StreamsRequiredAndNonEmpty) {
   EXPECT_EQ(ErrorOf("logging: {level: info}\n"),
             "arkflow.yaml:1:1: missing required option \"streams\" for the configuration");

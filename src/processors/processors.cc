@@ -3,6 +3,7 @@
 #include "processors/arrow_to_json.h"
 #include "processors/batch.h"
 #include "processors/json_to_arrow.h"
+#include "processors/sql.h"
 
 namespace ark {
 
@@ -10,6 +11,7 @@ void RegisterProcessors(Registry& registry) {
   RegisterJsonToArrowProcessor(registry);
   RegisterArrowToJsonProcessor(registry);
   RegisterBatchProcessor(registry);
+  RegisterSqlProcessor(registry);
 }
 
 }  // namespace ark
