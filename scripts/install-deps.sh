@@ -19,7 +19,7 @@ DEB_PACKAGES=(
   librdkafka-dev libmosquitto-dev mosquitto mosquitto-clients libcurl4-openssl-dev libssl-dev
   zlib1g-dev wrk
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3 hyperfine time curl
+  libgtest-dev libgmock-dev libbenchmark-dev python3 hyperfine time curl openssl
   # config: the JSON Schema test validates with an independent implementation
   python3-jsonschema
   clang-format

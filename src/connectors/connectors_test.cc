@@ -42,9 +42,11 @@ std::vector<std::string> Names(const Registry& r, ComponentKind kind) {
 
 TEST_F(ConnectorsTest, RegistersEveryComponentWithDocumentedOptions) {
   EXPECT_EQ(Names(registry_, ComponentKind::kInput),
-            (std::vector<std::string>{"file", "generate", "memory", "stdin"}));
-  EXPECT_EQ(Names(registry_, ComponentKind::kOutput),
-            (std::vector<std::string>{"drop", "file", "stdout"}));
+            (std::vector<std::string>{"file", "generate", "http", "kafka", "memory", "mqtt",
+                                      "stdin", "websocket"}));
+  EXPECT_EQ(
+      Names(registry_, ComponentKind::kOutput),
+      (std::vector<std::string>{"drop", "file", "http", "kafka", "mqtt", "stdout", "websocket"}));
   for (auto kind : {ComponentKind::kInput, ComponentKind::kOutput}) {
     for (const ComponentInfo* info : registry_.List(kind)) {
       SCOPED_TRACE(info->name);

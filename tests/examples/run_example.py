@@ -5,6 +5,17 @@ For examples/<kind>/<name>.yaml (or examples/demo.yaml), next to it:
   <name>.expected          exact standard output (required)
   <name>.expected.<file>   exact content of <file>, which the example writes under ${OUT_DIR}
   <name>.stdin             (optional) fed to standard input; otherwise standard input is empty
+  <name>.run               (optional) "key: value" lines for configs copied unchanged from elsewhere
+                           (examples/arkflow/): `stop_after_lines: N` sends SIGINT once N lines were
+                           printed and compares only those N lines (for inputs that never end);
+                           (the SIGINT notice on standard error is expected then);
+                           `stderr: log` lets standard error hold log lines below warn;
+                           `kafka_mock: TOPIC:PARTITIONS ...` starts librdkafka's mock cluster
+                           (tests/support/kafka_mock, built beside the binary) for the run and
+                           sets KAFKA_BROKERS to its address;
+                           `driver: <script> <args>` hands the example to a test script that
+                           starts the peer it needs (a server on a free port) and checks it
+                           (run as `/usr/bin/python3 <script> ARKFLOW_BINARY <args>`)
 The example runs from the repository root (its paths are relative to it) as
 `arkflow run -c examples/<kind>/<name>.yaml --no-progress --no-summary`, with OUT_DIR set to a fresh
 temporary directory. It must exit 0, print nothing on standard error (examples log at `warn`, so any
@@ -14,10 +25,13 @@ Usage: run_example.py ARKFLOW_BINARY REPO_ROOT EXAMPLE_YAML
 """
 import difflib
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 
 
 def fail(msg):
@@ -37,6 +51,49 @@ def read(path):
         return f.read()
 
 
+def read_run_options(path):
+    """The <name>.run sidecar: {key: value}."""
+    options = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    key, _, value = line.partition(":")
+                    options[key.strip()] = value.strip()
+    unknown = set(options) - {"stop_after_lines", "stderr", "kafka_mock", "driver"}
+    if unknown:
+        fail(f"{path}: unknown keys {sorted(unknown)}")
+    return options
+
+
+def run_until_lines(args, cwd, env, stdin, lines):
+    """Runs until `lines` lines were printed, then SIGINT; returns (code, stdout, stderr)."""
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=stdin, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    err = []
+    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()))
+    reader.start()
+    timer = threading.Timer(120, proc.kill)
+    timer.start()
+    out = b""
+    count = 0
+    while count < lines:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        out += line
+        count += 1
+    proc.send_signal(signal.SIGINT)
+    proc.stdout.read()  # what the drain still prints is not compared
+    code = proc.wait()
+    timer.cancel()
+    reader.join()
+    if count < lines:
+        fail(f"the example printed {count} lines, expected at least {lines}")
+    return code, out, err[0] if err else b""
+
+
 def main():
     if len(sys.argv) != 4:
         fail(f"usage: {sys.argv[0]} ARKFLOW_BINARY REPO_ROOT EXAMPLE_YAML")
@@ -53,7 +110,14 @@ def main():
         if entry.startswith(prefix):
             expected_files[entry[len(prefix):]] = os.path.join(folder, entry)
 
+    driver = read_run_options(stem + ".run").get("driver")
+    if driver:
+        script, *driver_args = driver.split()
+        sys.exit(subprocess.run(["/usr/bin/python3", os.path.join(root, script), binary,
+                                 *driver_args], cwd=root).returncode)
+
     out_dir = tempfile.mkdtemp(prefix="arkflow-example-")
+    kafka = None  # the mock Kafka cluster of a `kafka_mock:` example
     try:
         env = dict(os.environ, OUT_DIR=out_dir)
         stdin_path = stem + ".stdin"
@@ -61,22 +125,47 @@ def main():
                 "--no-summary"]
         if not os.path.exists(stdin_path):
             stdin_path = os.devnull
+        run_options = read_run_options(stem + ".run")
+        if "kafka_mock" in run_options:
+            sys.path.insert(0, os.path.join(root, "tests", "support", "kafka_mock"))
+            from kafka_mock import KafkaMock
+            topics = dict((t.rsplit(":", 1)[0], int(t.rsplit(":", 1)[1]))
+                          for t in run_options["kafka_mock"].split())
+            kafka = KafkaMock(os.path.join(os.path.dirname(binary), "tests", "support",
+                                           "kafka_mock", "kafka_mock"), topics)
+            env["KAFKA_BROKERS"] = kafka.bootstrap
         with open(stdin_path, "rb") as stdin:
-            try:
-                proc = subprocess.run(args, cwd=root, env=env, stdin=stdin, capture_output=True,
-                                      timeout=120)
-            except subprocess.TimeoutExpired:
-                fail("the example did not end within 120 s (examples must be finite)")
-        if proc.returncode != 0:
-            sys.stderr.write(proc.stderr.decode(errors="replace"))
-            fail(f"exit code {proc.returncode}, expected 0")
-        if proc.stderr:
-            sys.stderr.write(proc.stderr.decode(errors="replace"))
+            if "stop_after_lines" in run_options:
+                code, stdout, stderr = run_until_lines(args, root, env, stdin,
+                                                       int(run_options["stop_after_lines"]))
+            else:
+                try:
+                    proc = subprocess.run(args, cwd=root, env=env, stdin=stdin,
+                                          capture_output=True, timeout=120)
+                except subprocess.TimeoutExpired:
+                    fail("the example did not end within 120 s (examples must be finite)")
+                code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+        if code != 0:
+            sys.stderr.write(stderr.decode(errors="replace"))
+            fail(f"exit code {code}, expected 0")
+        # The SIGINT we sent is reported at warn level; that one line is expected.
+        stop_notice = re.compile(rb"^\d{4}-\d\d-\d\dT[\d:.]+ warn(ing)? SIGINT received: ")
+        if "stop_after_lines" in run_options:
+            stderr = b"".join(l for l in stderr.splitlines(keepends=True)
+                              if not stop_notice.match(l))
+        if run_options.get("stderr") == "log":
+            log_line = re.compile(rb"^\d{4}-\d\d-\d\dT[\d:.]+ (trace|debug|info) ")
+            bad = [l for l in stderr.splitlines() if not log_line.match(l)]
+            if bad:
+                sys.stderr.write(stderr.decode(errors="replace"))
+                fail("standard error holds more than info log lines")
+        elif stderr:
+            sys.stderr.write(stderr.decode(errors="replace"))
             fail("standard error is not empty")
 
         want = read(expected_stdout)
-        if proc.stdout != want:
-            show_diff("stdout", want, proc.stdout)
+        if stdout != want:
+            show_diff("stdout", want, stdout)
             fail(f"standard output differs from {os.path.relpath(expected_stdout, root)}")
 
         for file_name, expected_path in expected_files.items():
@@ -93,6 +182,8 @@ def main():
             fail(f"unexpected files in OUT_DIR (add {name}.expected.<file> for each): {extra}")
         print(f"ok: {os.path.relpath(example, root)}")
     finally:
+        if kafka is not None:
+            kafka.stop()
         shutil.rmtree(out_dir, ignore_errors=True)
 
 

@@ -1,0 +1,347 @@
+#include "connectors/mqtt/mqtt_input.h"
+
+#include <spdlog/spdlog.h>
+
+#include "connectors/common/codec_option.h"
+#include "connectors/common/input_util.h"
+#include "connectors/mqtt/mqtt_topic.h"
+#include "core/column_builder.h"
+
+namespace ark {
+
+namespace {
+
+// How long the input stops reading the socket after handing out a batch, waiting for the batch
+// to be written so that its PUBACKs go out (see the header). Past it, reading resumes.
+constexpr auto kMaxReadHold = std::chrono::milliseconds(10);
+
+}  // namespace
+
+MqttInput::MqttInput(MqttInputOptions options, std::unique_ptr<Decoder> decoder,
+                     ComponentContext ctx)
+    : options_(std::move(options)),
+      decoder_(std::move(decoder)),
+      ctx_(std::move(ctx)),
+      what_(fmt::format("mqtt input ({})", options_.connection.Address())),
+      acks_(std::make_shared<AckState>()) {}
+
+MqttInput::~MqttInput() { (void)Close(); }
+
+Status MqttInput::Connect() {
+  if (session_ != nullptr) return Status::OK();
+  subscribed_ = false;
+  subscribe_mid_ = -1;
+  subscribe_error_.clear();
+  auto session = std::make_unique<MqttSession>(options_.connection,
+                                               static_cast<MqttSession::Handler*>(this), what_);
+  {
+    std::lock_guard lock(acks_->mu);
+    acks_->session = session.get();
+  }
+  Status st = session->Open();
+  if (!st.ok()) {
+    {
+      std::lock_guard lock(acks_->mu);
+      acks_->session = nullptr;
+      ++acks_->generation;
+      acks_->received = acks_->taken = acks_->written = 0;
+      acks_->hold_reads = false;
+    }
+    session->Stop();
+    return st;
+  }
+  spdlog::info("{}: subscribed to {} (qos {})", what_, fmt::join(options_.topics, ", "),
+               options_.qos);
+  session_ = std::move(session);
+  session_->Start();
+  return Status::OK();
+}
+
+bool MqttInput::OnConnected(MqttSession& session) {
+  std::vector<char*> topics;
+  topics.reserve(options_.topics.size());
+  for (std::string& t : options_.topics) topics.push_back(t.data());
+  int mid = -1;
+  int rc = mosquitto_subscribe_multiple(session.mosq(), &mid, static_cast<int>(topics.size()),
+                                        topics.data(), options_.qos, 0, nullptr);
+  if (rc != MOSQ_ERR_SUCCESS) {
+    subscribe_error_ = fmt::format("{}: subscribing failed: {}", what_, mosquitto_strerror(rc));
+    spdlog::error("{}", subscribe_error_);
+  }
+  subscribe_mid_ = mid;
+  return true;
+}
+
+void MqttInput::OnSubscribed(int mid, const std::vector<int>& granted) {
+  if (mid != subscribe_mid_) return;
+  std::vector<std::string> refused;
+  for (size_t i = 0; i < granted.size() && i < options_.topics.size(); ++i) {
+    if (granted[i] >= 0x80) refused.push_back(options_.topics[i]);
+  }
+  if (!refused.empty()) {
+    subscribe_error_ = fmt::format(
+        "{}: the broker refused the subscription to {} (not allowed "
+        "for this user, or an invalid filter)",
+        what_, fmt::join(refused, ", "));
+    spdlog::error("{}", subscribe_error_);
+    return;
+  }
+  subscribed_ = true;
+}
+
+Result<bool> MqttInput::Ready() {
+  if (!subscribe_error_.empty()) return Status::ConfigError("{}", subscribe_error_);
+  return subscribed_;
+}
+
+void MqttInput::OnMessage(const mosquitto_message& message) {
+  const bool needs_ack = message.qos > 0;
+  uint64_t generation;
+  {
+    std::lock_guard lock(acks_->mu);
+    if (needs_ack) ++acks_->received;
+    generation = acks_->generation;
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (pending_.num_rows() == 0) first_arrival_ = std::chrono::steady_clock::now();
+    if (generation != pending_generation_) {
+      // Rows of a lost connection stay (they were received); their acknowledgement is void.
+      pending_generation_ = generation;
+      pending_to_ack_ = 0;
+    }
+    if (needs_ack) ++pending_to_ack_;
+    std::string_view payload(static_cast<const char*>(message.payload),
+                             message.payload == nullptr ? 0 : message.payloadlen);
+    pending_.Add(payload, {.source = message.topic == nullptr ? "" : message.topic});
+    reading_ = true;
+    if (pending_.num_rows() < options_.batch_size) return;  // Read waits for the burst's end
+  }
+  arrived_.notify_one();
+}
+
+void MqttInput::OnReadDone() {
+  {
+    std::lock_guard lock(mu_);
+    if (!reading_) return;
+    reading_ = false;
+  }
+  arrived_.notify_one();
+}
+
+void MqttInput::OnDisconnected() {
+  OnReadDone();
+  std::lock_guard lock(acks_->mu);
+  ++acks_->generation;
+  acks_->received = 0;
+  acks_->taken = 0;
+  acks_->written = 0;
+  acks_->hold_reads = false;
+}
+
+bool MqttInput::MayWrite() {
+  std::lock_guard lock(acks_->mu);
+  return acks_->written == acks_->received;
+}
+
+bool MqttInput::ReadPaused() {
+  {
+    // A batch is out: read nothing more until it is written, so that its PUBACKs can go out.
+    std::lock_guard lock(acks_->mu);
+    if (acks_->hold_reads && acks_->written < acks_->taken) return true;
+  }
+  std::lock_guard lock(mu_);
+  return pending_.num_rows() >= options_.batch_size ||
+         pending_.value_bytes() >= kMaxRawBatchBytes / 2;
+}
+
+Result<InputBatch> MqttInput::Read(std::stop_token stop) {
+  if (!ready_.empty()) {
+    InputBatch b = std::move(ready_.front());
+    ready_.pop_front();
+    return b;
+  }
+  if (session_ == nullptr) ARK_RETURN_IF_ERROR(Connect());
+  Batch raw;
+  uint64_t generation;
+  int64_t to_ack;
+  {
+    std::unique_lock lock(mu_);
+    // A whole read burst (or a full batch), not the first message of it.
+    auto burst = [&] {
+      return pending_.num_rows() > 0 && (!reading_ || pending_.num_rows() >= options_.batch_size);
+    };
+    if (!arrived_.wait_for(lock, stop, kMaxReadHold, burst) && !stop.stop_requested()) {
+      // The batch out is not written yet (a window buffer holds it, or a slow output): read on;
+      // its PUBACKs then wait until the pipeline has caught up (the connection's gate).
+      lock.unlock();
+      {
+        std::lock_guard acks_lock(acks_->mu);
+        acks_->hold_reads = false;
+      }
+      session_->Wake();
+      lock.lock();
+      arrived_.wait(lock, stop, burst);
+    }
+    if (pending_.num_rows() == 0) return Status::Cancelled("{} stopped", what_);
+    if (options_.linger > std::chrono::nanoseconds::zero() &&
+        pending_.num_rows() < options_.batch_size) {
+      arrived_.wait_until(lock, stop, first_arrival_ + options_.linger,
+                          [&] { return pending_.num_rows() >= options_.batch_size; });
+    }
+    raw = pending_.Finish();
+    generation = pending_generation_;
+    to_ack = pending_to_ack_;
+    pending_to_ack_ = 0;
+  }
+  if (to_ack > 0) {
+    std::lock_guard lock(acks_->mu);
+    if (acks_->generation == generation) {
+      acks_->taken += to_ack;
+      acks_->hold_reads = true;
+    }
+  }
+  session_->Wake();  // reading may have been paused on a full batch
+  return MakeBatch(std::move(raw), generation, to_ack);
+}
+
+Result<InputBatch> MqttInput::MakeBatch(Batch raw, uint64_t generation, int64_t to_ack) {
+  AckToken token;
+  if (to_ack > 0) {
+    token = AckToken::Make([acks = acks_, generation, to_ack] {
+      std::lock_guard lock(acks->mu);
+      if (acks->generation != generation) return;
+      acks->written += to_ack;
+      // The gate may open (written == received) or reading may resume (written == taken).
+      if (acks->written == acks->taken && acks->session != nullptr) acks->session->Wake();
+    });
+  }
+  Batch rows = raw;
+  std::optional<Batch> errors;
+  if (decoder_ != nullptr) {
+    const Column& values = *raw.column(0);
+    const ColumnPtr& topics = raw.column(1);
+    std::vector<RecordError> record_errors;
+    auto decoded = decoder_->DecodeMessages(values);
+    if (decoded.ok()) {
+      DecodeResult& d = *decoded;
+      rows = std::move(d.batch);
+      ColumnPtr row_topics = topics;
+      if (!d.source_index.empty()) {
+        Batch meta(Schema::Make({Field(std::string(kMetaSource), DataType::String())}), {topics},
+                   raw.num_rows());
+        row_topics = TakeRows(meta, d.source_index).column(0);
+      }
+      if (rows.num_rows() > 0) {
+        ARK_ASSIGN_OR_RETURN(
+            rows, rows.SetColumn(Field(std::string(kMetaSource), DataType::String()), row_topics));
+      }
+      record_errors = std::move(d.errors);
+    } else {
+      // The codec failed on the whole batch: every message goes to error_output with the reason.
+      rows = Batch();
+      for (int64_t i = 0; i < raw.num_rows(); ++i) {
+        record_errors.push_back({.message_index = i,
+                                 .line = 1,
+                                 .byte_offset = 0,
+                                 .message = decoded.status().message(),
+                                 .raw = std::string(values.GetView(i).substr(0, 1024))});
+      }
+    }
+    if (!record_errors.empty()) {
+      Batch eb = MakeErrorBatch(record_errors, InputErrorComponent(ctx_, "mqtt"));
+      StringBuilder sources;
+      sources.Reserve(eb.num_rows());
+      for (const RecordError& e : record_errors) {
+        sources.Append(topics->GetView(e.message_index));
+      }
+      ARK_ASSIGN_OR_RETURN(
+          eb, eb.SetColumn(Field(std::string(kMetaSource), DataType::String()), sources.Finish()));
+      errors = std::move(eb);
+    }
+  }
+  std::deque<InputBatch> slices;
+  AppendSliced(rows, options_.batch_size, std::move(errors), &slices);
+  if (slices.empty()) return InputBatch{Batch(), std::move(token), std::nullopt};
+  for (size_t i = 0; i + 1 < slices.size(); ++i) slices[i].ack = token.Fork();
+  slices.back().ack = std::move(token);
+  InputBatch first = std::move(slices.front());
+  slices.pop_front();
+  for (auto& s : slices) ready_.push_back(std::move(s));
+  return first;
+}
+
+Status MqttInput::Close() {
+  if (closed_) return Status::OK();
+  closed_ = true;
+  {
+    std::lock_guard lock(acks_->mu);
+    acks_->session = nullptr;
+  }
+  if (session_ != nullptr) session_->Stop();
+  return Status::OK();
+}
+
+namespace {
+
+ConfigSpec MqttInputSpec() {
+  ConfigSpec spec(
+      "Subscribes to topics on an MQTT broker (MQTT 3.1.1, libmosquitto). Each message becomes a "
+      "row: `__value__` holds the payload and `__meta_source` the topic it was published to. "
+      "QoS 1/2 messages are acknowledged to the broker only after every output wrote them; with "
+      "`clean_session: false` what was not acknowledged is redelivered after a restart of the "
+      "broker or the engine. The connection is re-established with exponential backoff and the "
+      "topics are subscribed again.");
+  AddMqttConnectionOptions(spec);
+  spec.StringList("topics",
+                  "Topic filters to subscribe to; `+` matches one level, `#` (last) any number "
+                  "of levels: [\"sensors/+/temperature\", \"alerts/#\"].")
+      .Required()
+      .Min(1);
+  spec.Int("qos", "Subscription QoS: 0 at most once, 1 at least once, 2 exactly once (per hop).")
+      .Default("1")
+      .Min(0)
+      .Max(2);
+  spec.Int("batch_size", "Most messages per batch.").Default("1000").Min(1);
+  spec.Duration("linger",
+                "How long a read waits for `batch_size` messages after the first one arrived; "
+                "0s: return what has arrived at once (lowest latency).")
+      .Default("0s");
+  AddCodecOption(spec,
+                 "Decodes each payload with this codec ({type: json|csv|arrow}); unset: raw "
+                 "`__value__`. Undecodable messages go to error_output.");
+  return spec;
+}
+
+}  // namespace
+
+void RegisterMqttInput(Registry& registry) {
+  registry.AddInput(
+      {.name = "mqtt",
+       .summary = "Subscribes to MQTT topics (QoS 0/1/2, wildcards, TLS, persistent sessions).",
+       .spec = MqttInputSpec(),
+       .example = "input:\n  type: mqtt\n  host: localhost\n  port: 1883\n  client_id: "
+                  "arkflow-in\n  topics: [\"sensors/#\"]\n  qos: 1\n  clean_session: false\n"},
+      [](const ComponentConfig& cfg,
+         const ComponentContext& ctx) -> Result<std::unique_ptr<Input>> {
+        MqttInputOptions o;
+        ARK_ASSIGN_OR_RETURN(o.connection, ReadMqttConnectionOptions(cfg));
+        o.topics = cfg.GetStringList("topics");
+        for (size_t i = 0; i < o.topics.size(); ++i) {
+          Status st = CheckSubscriptionFilter(o.topics[i]);
+          if (!st.ok()) {
+            return cfg.NodeOf("topics").Error(fmt::format("topics[{}]: {}", i, st.message()));
+          }
+        }
+        o.qos = static_cast<int>(cfg.GetInt("qos"));
+        o.batch_size = cfg.GetInt("batch_size");
+        o.linger = cfg.GetDuration("linger");
+        std::unique_ptr<Decoder> decoder;
+        if (const ConfigValue* codec = CodecNode(cfg)) {
+          ARK_ASSIGN_OR_RETURN(decoder, MakeCodecDecoder(*codec, ctx));
+        }
+        return std::make_unique<MqttInput>(std::move(o), std::move(decoder), ctx);
+      });
+}
+
+}  // namespace ark

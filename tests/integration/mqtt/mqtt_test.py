@@ -1,0 +1,472 @@
+#!/usr/bin/python3
+"""The `mqtt` input and output against a real mosquitto, with mosquitto_pub / mosquitto_sub as the
+independent client on the other side. Each case starts its own broker (tests/support/mosquitto.py)
+on a free port, runs the real `arkflow` binary as a separate process and asserts exact contents.
+
+Cases:
+  input           mosquitto_pub → mqtt input (wildcard filters `sensors/+/temp`, `alerts/#`) → stdout:
+                  exactly the matching messages in order, with their topic (`__meta_source`), UTF-8
+                  and an empty payload intact; the non-matching topics absent.
+  output          file input → mqtt output (QoS 2, retain) → mosquitto_sub: every line, in order;
+                  a late subscriber gets the last line as the retained message.
+  topic_expr      file input (json codec) → mqtt output with `topic: {type: expr}` → mosquitto_sub
+                  on `rooms/#`: each row arrives on the topic built from its `room` field; the batch
+                  with a NULL room goes whole to error_output with the reason naming the row.
+  broker_restart  QoS 1 with `clean_session: false`: the broker is restarted in the middle of a
+                  stream (with persistence); every message published before, during and after
+                  reaches the file output — none lost (duplicates allowed: at-least-once).
+  tls             both directions over TLS with a CA made at test time; without the CA the engine
+                  exits non-zero with the certificate verification error.
+  auth            a broker with a password file: wrong password → exit code 1 and a message naming
+                  the broker and the refusal; right password → messages flow.
+  example         runs examples/connectors/mqtt.yaml (driver of the example test) and compares
+                  what it publishes with examples/connectors/mqtt.expected.
+
+Usage: mqtt_test.py ARKFLOW_BINARY CASE
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from mosquitto import Mosquitto  # noqa: E402
+
+DEADLINE_S = 30  # upper bound for anything we wait for; a healthy run needs far less
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def wait_until(pred, what, timeout=DEADLINE_S):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return
+        time.sleep(0.02)
+    raise Failure(f"timed out after {timeout} s waiting for {what}")
+
+
+class Arkflow:
+    """The engine as a separate process; stdout/stderr go to files in `tmp`."""
+
+    def __init__(self, binary, tmp, name, config):
+        self.path = os.path.join(tmp, f"{name}.yaml")
+        with open(self.path, "w") as f:
+            f.write(config)
+        self.out_path = os.path.join(tmp, f"{name}.stdout")
+        self.err_path = os.path.join(tmp, f"{name}.stderr")
+        self.out = open(self.out_path, "wb")
+        self.err = open(self.err_path, "wb")
+        self.proc = subprocess.Popen([binary, "run", "-c", self.path, "--no-progress",
+                                      "--no-summary"], stdout=self.out, stderr=self.err,
+                                     start_new_session=True)
+
+    def stdout(self):
+        with open(self.out_path, "rb") as f:
+            return f.read()
+
+    def stderr(self):
+        with open(self.err_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def wait(self, timeout=DEADLINE_S):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise Failure(f"arkflow did not exit within {timeout} s; stderr:\n{self.stderr()}")
+
+    def stop(self):
+        """SIGTERM (drain and exit); returns the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.wait()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+        self.out.close()
+        self.err.close()
+
+
+def wait_subscribed(broker, client_id, topic, count=1):
+    """The broker logs `<client_id> <qos> <topic>` for each SUBSCRIBE (log_type subscribe)."""
+    def seen():
+        return sum(1 for line in broker.log_text().splitlines()
+                   if line.endswith(f" {topic}") and f" {client_id} " in line) >= count
+    wait_until(seen, f"{client_id} to subscribe to {topic}")
+
+
+def publish(broker, topic, lines=None, message=None, empty=False, qos=1, user=None, extra=()):
+    args = ["mosquitto_pub"] + broker.client_args(user=user) + ["-t", topic, "-q", str(qos),
+                                                              *extra]
+    data = None
+    if lines is not None:
+        args.append("-l")
+        data = "".join(line + "\n" for line in lines).encode()
+    elif empty:
+        args.append("-n")
+    else:
+        args += ["-m", message]
+    proc = subprocess.run(args, input=data, capture_output=True, timeout=DEADLINE_S)
+    check(proc.returncode == 0, f"mosquitto_pub failed: {proc.stderr.decode(errors='replace')}")
+
+
+class Subscriber:
+    """mosquitto_sub collecting `count` messages of `topic` (payload per line)."""
+
+    def __init__(self, broker, topic, count, client_id, qos=1, fmt=None, user=None):
+        args = ["mosquitto_sub"] + broker.client_args(user=user) + [
+            "-t", topic, "-q", str(qos), "-C", str(count), "-i", client_id]
+        if fmt:
+            args += ["-F", fmt]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wait_subscribed(broker, client_id, topic)
+
+    def lines(self, timeout=DEADLINE_S):
+        try:
+            out, err = self.proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate()
+            raise Failure(f"mosquitto_sub got only: {out.decode(errors='replace')!r}")
+        check(self.proc.returncode == 0, f"mosquitto_sub failed: {err.decode(errors='replace')}")
+        return out.decode().splitlines()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+
+def connection(broker, client_id, extra=""):
+    text = f"host: 127.0.0.1\n      port: {broker.port}\n      client_id: {client_id}\n"
+    if extra:
+        text += "      " + extra.strip().replace("\n", "\n      ") + "\n"
+    return text
+
+
+HEAD = "logging: {level: warn}\nhealth_check: {enabled: false}\nstreams:\n"
+
+
+# -------------------------------------------------------------------------------------------------
+
+
+def case_input(binary, tmp, cleanup):
+    broker = cleanup(Mosquitto()).start()
+    config = HEAD + f"""  - input:
+      type: mqtt
+      {connection(broker, "ark-in")}      topics: ["sensors/+/temp", "alerts/#"]
+      qos: 1
+      batch_size: 7
+    pipeline:
+      processors:
+        - type: sql
+          query: "SELECT __meta_source AS topic, CAST(__value__ AS VARCHAR) AS payload FROM flow"
+    output:
+      type: stdout
+"""
+    ark = cleanup(Arkflow(binary, tmp, "input", config))
+    wait_subscribed(broker, "ark-in", "alerts/#")
+    expected = []
+    lines = [f"reading {i:03d}" for i in range(40)]
+    publish(broker, "sensors/kitchen/temp", lines=lines)
+    expected += [("sensors/kitchen/temp", line) for line in lines]
+    publish(broker, "sensors/kitchen/humidity", message="not subscribed")
+    publish(broker, "sensors/temp", message="'+' needs a level here")
+    publish(broker, "alerts", message="température 21.5 °C — \"quoted\"")
+    expected.append(("alerts", "température 21.5 °C — \"quoted\""))
+    publish(broker, "alerts/fire/hall", empty=True)
+    expected.append(("alerts/fire/hall", ""))
+    publish(broker, "other/x", message="not subscribed")
+    publish(broker, "sensors/hall/temp", message="last")
+    expected.append(("sensors/hall/temp", "last"))
+    want = "".join('{"topic":"%s","payload":"%s"}\n' % (t, p.replace('"', '\\"'))
+                   for t, p in expected).encode()
+    wait_until(lambda: ark.stdout().count(b"\n") >= len(expected), f"{len(expected)} lines")
+    check(ark.stop() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+    got = ark.stdout()
+    check(got == want, f"stdout differs:\n--- want\n{want.decode()}\n--- got\n{got.decode()}")
+    check(ark.stderr().strip().endswith("(send it again to exit at once)"),
+          f"unexpected stderr: {ark.stderr()}")
+
+
+def case_output(binary, tmp, cleanup):
+    broker = cleanup(Mosquitto()).start()
+    data = os.path.join(tmp, "lines.txt")
+    lines = [f'{{"id": {i}, "name": "item-{i}", "price": {i * 1.25}}}' for i in range(500)]
+    with open(data, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    sub = cleanup(Subscriber(broker, "out/items", len(lines), "check-sub", qos=2))
+    config = HEAD + f"""  - input:
+      type: file
+      path: {data}
+      batch_size: 64
+    output:
+      type: mqtt
+      {connection(broker, "ark-out")}      topic: {{type: value, value: out/items}}
+      qos: 2
+      retain: true
+"""
+    ark = cleanup(Arkflow(binary, tmp, "output", config))
+    got = sub.lines()
+    check(ark.wait() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+    check(got == lines, f"mosquitto_sub got {len(got)} lines; first difference at "
+          f"{next((i for i, (a, b) in enumerate(zip(got, lines)) if a != b), min(len(got), len(lines)))}")
+    check(ark.stderr() == "", f"unexpected stderr: {ark.stderr()}")
+    late = cleanup(Subscriber(broker, "out/items", 1, "late-sub"))
+    check(late.lines() == [lines[-1]], "the retained message is not the last line")
+
+
+def case_topic_expr(binary, tmp, cleanup):
+    """`topic: {type: expr}`: each row is published to the topic built from its `room` field; a
+    batch with a NULL topic goes to error_output whole, with the reason naming the row."""
+    broker = cleanup(Mosquitto()).start()
+    data = os.path.join(tmp, "rows.jsonl")
+    rooms = ["kitchen", "hall", "kitchen", "attic", "hall", "cellar", "bath", None, "bath"]
+    with open(data, "w") as f:
+        for i, room in enumerate(rooms):
+            f.write(json.dumps({"room": room, "v": i}) + "\n")
+    good = 6  # batches of 3: rows 0-5 are published; rows 6-8 hold the NULL room
+    sub = cleanup(Subscriber(broker, "rooms/#", good, "check-sub", fmt="%t %p"))
+    config = HEAD + f"""  - input:
+      type: file
+      path: {data}
+      batch_size: 3
+      codec: {{type: json}}
+    output:
+      type: mqtt
+      {connection(broker, "ark-out")}      topic: {{type: expr, expr: "'rooms/' || room"}}
+      qos: 1
+    error_output:
+      type: stdout
+"""
+    ark = cleanup(Arkflow(binary, tmp, "topic_expr", config))
+    got = sub.lines()
+    check(ark.wait() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+    arrived = []
+    for line in got:
+        topic, payload = line.split(" ", 1)
+        row = json.loads(payload)
+        arrived.append((topic, row["room"], row["v"]))
+    want = [(f"rooms/{rooms[i]}", rooms[i], i) for i in range(good)]
+    check(arrived == want, f"messages differ:\n want {want}\n got  {arrived}")
+    errors = [json.loads(line) for line in ark.stdout().decode().splitlines()]
+    check([(e["room"], e["v"]) for e in errors] == [("bath", 6), (None, 7), ("bath", 8)],
+          f"error_output rows: {errors}")
+    reason = (f"mqtt output (mqtt://127.0.0.1:{broker.port}): row 1: the topic expression "
+              "\"'rooms/' || room\" is NULL")
+    for e in errors:
+        check(e["__error__"] == reason, f"error reason {e['__error__']!r}; want {reason!r}")
+
+
+def case_broker_restart(binary, tmp, cleanup):
+    broker = cleanup(Mosquitto(persistence=True)).start()
+    out = os.path.join(tmp, "out")
+    os.mkdir(out)
+    durable = connection(broker, "ark-durable",
+                         "clean_session: false\nreconnect_min: 50ms\nreconnect_max: 500ms")
+    config = HEAD + f"""  - input:
+      type: mqtt
+      {durable}      topics: ["stream/#"]
+      qos: 1
+      batch_size: 50
+    # Holding each batch for 50 ms keeps messages unacknowledged in the engine (the broker sends
+    # at most 20 at a time to a QoS 1 subscriber), so the restarts surely fall mid-stream, with
+    # messages in flight.
+    buffer:
+      type: tumbling_window
+      interval: 50ms
+    output:
+      type: file
+      path: {out}/received.txt
+"""
+    ark = cleanup(Arkflow(binary, tmp, "restart", config))
+    wait_subscribed(broker, "ark-durable", "stream/#")
+    n = 3000
+    messages = [f"m{i:05d}" for i in range(n)]
+    received = os.path.join(out, "received.txt")
+
+    def got_lines():
+        # The file output writes to a temporary name until it closes; read whichever exists.
+        for name in sorted(os.listdir(out)):
+            with open(os.path.join(out, name)) as f:
+                return f.read().splitlines()
+        return []
+
+    publish(broker, "stream/a", lines=messages[:1000])
+    wait_until(lambda: len(got_lines()) >= 100, "the first messages in the output")
+    # In the middle of the stream: the broker goes away (saving the session and what is queued
+    # and unacknowledged for it) and comes back on the same port.
+    at_restart = [len(got_lines())]
+    broker.restart()
+    publish(broker, "stream/b", lines=messages[1000:2000])
+    wait_until(lambda: len(set(got_lines())) >= 1500, "messages after the restart")
+    at_restart.append(len(got_lines()))
+    broker.restart()
+    publish(broker, "stream/c", lines=messages[2000:])
+    wait_until(lambda: len(set(got_lines())) >= n, f"all {n} messages", timeout=45)
+    check(ark.stop() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+    got = open(received).read().splitlines()
+    missing = sorted(set(messages) - set(got))
+    unexpected = sorted(set(got) - set(messages))
+    check(not missing, f"{len(missing)} messages lost, e.g. {missing[:5]}")
+    check(not unexpected, f"unexpected lines {unexpected[:5]}")
+    # Per publisher, order is kept apart from redelivered duplicates.
+    firsts = list(dict.fromkeys(got))
+    check(firsts == messages, "messages out of order")
+    print(f"broker_restart: {len(got)} lines for {n} messages "
+          f"({len(got) - n} redelivered duplicates); output lines at the restarts: {at_restart}")
+
+
+def case_tls(binary, tmp, cleanup):
+    broker = cleanup(Mosquitto(tls=True)).start()
+    sub = cleanup(Subscriber(broker, "tls/out", 3, "tls-sub"))
+    tls = f"tls: {{ca_file: {broker.ca_file}}}"
+    config = HEAD + f"""  - input:
+      type: mqtt
+      {connection(broker, "tls-in", tls)}      topics: ["tls/in"]
+    output:
+      type: mqtt
+      {connection(broker, "tls-out", tls)}      topic: tls/out
+"""
+    ark = cleanup(Arkflow(binary, tmp, "tls", config))
+    wait_subscribed(broker, "tls-in", "tls/in")
+    publish(broker, "tls/in", lines=["secret one", "secret two", "secret three"])
+    check(sub.lines() == ["secret one", "secret two", "secret three"], "wrong messages over TLS")
+    check(ark.stop() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+
+    # Without our CA the broker's certificate cannot be verified: a clear error, exit 1.
+    config = HEAD + f"""  - input:
+      type: mqtt
+      {connection(broker, "tls-bad", "tls: {enabled: true}")}      topics: ["tls/in"]
+    output:
+      type: drop
+"""
+    bad = cleanup(Arkflow(binary, tmp, "tls_bad", config))
+    check(bad.wait() == 1, f"exit code {bad.proc.returncode}, expected 1")
+    err = bad.stderr()
+    check(f"mqtt input (mqtts://127.0.0.1:{broker.port}): TLS with mqtts://127.0.0.1:"
+          f"{broker.port} failed" in err and "certificate verify failed" in err,
+          f"unexpected error: {err}")
+
+
+def case_auth(binary, tmp, cleanup):
+    broker = cleanup(Mosquitto(users={"alice": "s3cret"})).start()
+    wrong = connection(broker, "auth-in", "username: alice\npassword: wrong")
+    config = HEAD + f"""  - input:
+      type: mqtt
+      {wrong}      topics: ["a/#"]
+    output:
+      type: drop
+"""
+    bad = cleanup(Arkflow(binary, tmp, "auth_bad", config))
+    check(bad.wait() == 1, f"exit code {bad.proc.returncode}, expected 1")
+    err = bad.stderr()
+    want = (f"mqtt input (mqtt://127.0.0.1:{broker.port}): the broker at mqtt://127.0.0.1:"
+            f"{broker.port} refused the connection: Connection Refused: not authorised. "
+            f"(CONNACK code 5); check `username` and `password`")
+    check(want in err, f"stderr lacks {want!r}:\n{err}")
+
+    sub = cleanup(Subscriber(broker, "a-out", 2, "auth-sub", user="alice"))
+    good_in = connection(broker, "auth-in", "username: alice\npassword: s3cret")
+    good_out = connection(broker, "auth-out", "username: alice\npassword: s3cret")
+    config = HEAD + f"""  - input:
+      type: mqtt
+      {good_in}      topics: ["a/#"]
+    output:
+      type: mqtt
+      {good_out}      topic: a-out
+"""
+    ark = cleanup(Arkflow(binary, tmp, "auth_good", config))
+    wait_subscribed(broker, "auth-in", "a/#")
+    publish(broker, "a/1", lines=["x", "y"], user="alice")
+    check(sub.lines() == ["x", "y"], "wrong messages with authentication")
+    check(ark.stop() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+
+
+def case_example(binary, tmp, cleanup):
+    example = os.path.join(ROOT, "examples", "connectors", "mqtt.yaml")
+    expected = open(os.path.join(ROOT, "examples", "connectors", "mqtt.expected")).read()
+    want = expected.splitlines()
+    broker = cleanup(Mosquitto()).start()
+    sub = cleanup(Subscriber(broker, "alerts/#", len(want), "example-check", fmt="%t %p"))
+    env = dict(os.environ, MQTT_PORT=str(broker.port))
+    proc = subprocess.Popen([binary, "run", "-c", example, "--no-progress", "--no-summary"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    cleanup(lambda: proc.poll() is None and os.killpg(proc.pid, signal.SIGKILL))
+    wait_subscribed(broker, "arkflow-example-in", "sensors/+/temperature")
+    for room, celsius in [("kitchen", 21.5), ("cellar", 12.0), ("attic", 31.0), ("hall", 25.0)]:
+        publish(broker, f"sensors/{room}/temperature",
+                message=f'{{"sensor": "{room}", "celsius": {celsius}}}')
+    got = sub.lines()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=DEADLINE_S)
+    check(got == want, f"published:\n{chr(10).join(got)}\nexpected:\n{expected}")
+    check(proc.returncode == 0, f"exit code {proc.returncode}: {err.decode()}")
+    check(out == b"", f"unexpected stdout {out!r}")
+    err_lines = [line for line in err.decode().splitlines() if "SIGINT received" not in line]
+    check(not err_lines, f"unexpected stderr: {err.decode()}")
+    print("ok: examples/connectors/mqtt.yaml")
+
+
+CASES = {"input": case_input, "output": case_output, "topic_expr": case_topic_expr,
+         "broker_restart": case_broker_restart,
+         "tls": case_tls, "auth": case_auth, "example": case_example}
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[2] not in CASES:
+        print(f"usage: {sys.argv[0]} ARKFLOW_BINARY {{{'|'.join(CASES)}}}", file=sys.stderr)
+        return 2
+    binary, case = os.path.abspath(sys.argv[1]), sys.argv[2]
+    tmp = tempfile.mkdtemp(prefix=f"arkflow-mqtt-{case}-")
+    resources = []
+
+    def cleanup(thing):
+        resources.append(thing)
+        return thing
+
+    code = 0
+    try:
+        CASES[case](binary, tmp, cleanup)
+        print(f"ok: mqtt {case}")
+    except Failure as e:
+        print(f"FAIL: mqtt {case}: {e}", file=sys.stderr)
+        for r in resources:
+            if isinstance(r, Mosquitto) and r.dir:
+                print(f"--- broker log:\n{r.log_text()[-3000:]}", file=sys.stderr)
+            if isinstance(r, Arkflow):
+                print(f"--- {r.path} stderr:\n{r.stderr()[-3000:]}", file=sys.stderr)
+        code = 1
+    finally:
+        for r in reversed(resources):
+            if isinstance(r, (Arkflow, Subscriber)):
+                r.kill() if isinstance(r, Arkflow) else r.close()
+            elif isinstance(r, Mosquitto):
+                r.close()
+            elif callable(r):
+                r()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
