@@ -1,4 +1,5 @@
-// BoundedQueue<T>: a blocking multi-producer multi-consumer FIFO bounded both in items and in bytes.
+// BoundedQueue<T>: a blocking multi-producer multi-consumer FIFO bounded both in items and in
+// bytes.
 //
 // Producers block in Push() while the queue is full (backpressure: a slow consumer slows the
 // producer, memory stays flat). One item is always admitted into an empty queue even if it alone

@@ -44,8 +44,8 @@ Status InitLogging(const LoggingOptions& options) {
         "logging.level: unknown level \"{}\"; expected one of trace, debug, info, warn, error, off",
         options.level);
   }
-  // The logger is created directly (not through spdlog's registry) so that no registry operation can
-  // drop the default logger behind our back.
+  // The logger is created directly (not through spdlog's registry) so that no registry operation
+  // can drop the default logger behind our back.
   spdlog::sink_ptr sink;
   try {
     if (options.file_path.empty()) {
@@ -54,7 +54,8 @@ Status InitLogging(const LoggingOptions& options) {
       sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file_path);
     }
   } catch (const spdlog::spdlog_ex& e) {
-    return Status::IoError("logging.file_path: cannot open \"{}\": {}", options.file_path, e.what());
+    return Status::IoError("logging.file_path: cannot open \"{}\": {}", options.file_path,
+                           e.what());
   }
   auto logger = std::make_shared<spdlog::logger>("arkflow", std::move(sink));
   if (options.format == "json") {

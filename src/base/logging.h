@@ -12,9 +12,9 @@
 namespace ark {
 
 struct LoggingOptions {
-  std::string level = "info";   // trace, debug, info, warn, error, off
-  std::string format = "plain"; // plain or json
-  std::string file_path;        // empty: standard error
+  std::string level = "info";    // trace, debug, info, warn, error, off
+  std::string format = "plain";  // plain or json
+  std::string file_path;         // empty: standard error
 };
 
 Status InitLogging(const LoggingOptions& options);

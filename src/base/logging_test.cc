@@ -25,8 +25,7 @@ TEST(LoggingTest, JsonFormatEscapesTheMessage) {
   spdlog::default_logger()->flush();
   std::string line = ReadAll(path);
   EXPECT_NE(line.find(R"("level":"info","thread":)"), std::string::npos) << line;
-  EXPECT_NE(line.find(R"("message":"bad line \"x\\y\"\u0009at a\nb"})"), std::string::npos)
-      << line;
+  EXPECT_NE(line.find(R"("message":"bad line \"x\\y\"\u0009at a\nb"})"), std::string::npos) << line;
   std::remove(path.c_str());
 }
 

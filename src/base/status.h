@@ -49,9 +49,9 @@ class [[nodiscard]] Status {
 
   static Status OK() { return Status(); }
 
-#define ARK_STATUS_FACTORY(Name)                                                  \
-  template <typename... Args>                                                     \
-  static Status Name(fmt::format_string<Args...> format, Args&&... args) {        \
+#define ARK_STATUS_FACTORY(Name)                                                          \
+  template <typename... Args>                                                             \
+  static Status Name(fmt::format_string<Args...> format, Args&&... args) {                \
     return Status(StatusCode::k##Name, fmt::format(format, std::forward<Args>(args)...)); \
   }
   ARK_STATUS_FACTORY(InvalidArgument)
@@ -105,13 +105,13 @@ class [[nodiscard]] Result {
   static_assert(!std::is_same_v<T, Status>, "Result<Status> makes no sense");
 
  public:
-  Result(const T& value) : v_(value) {}                // NOLINT(runtime/explicit)
-  Result(T&& value) : v_(std::move(value)) {}          // NOLINT(runtime/explicit)
+  Result(const T& value) : v_(value) {}        // NOLINT(runtime/explicit)
+  Result(T&& value) : v_(std::move(value)) {}  // NOLINT(runtime/explicit)
   template <typename U, typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
                                                     !std::is_same_v<std::decay_t<U>, T> &&
                                                     !std::is_same_v<std::decay_t<U>, Status>>>
   Result(U&& value) : v_(T(std::forward<U>(value))) {}  // NOLINT(runtime/explicit)
-  Result(Status status) : v_(std::move(status)) {      // NOLINT(runtime/explicit)
+  Result(Status status) : v_(std::move(status)) {       // NOLINT(runtime/explicit)
     assert(!std::get<Status>(v_).ok() && "Result constructed from an OK status without a value");
     if (std::get<Status>(v_).ok()) {
       v_ = Status(StatusCode::kInternal, "Result constructed from an OK status without a value");
@@ -167,9 +167,9 @@ Status AsStatus(const Result<T>& r) {
   } while (false)
 
 // Like ARK_RETURN_IF_ERROR, prefixing the message with `context` ("reading input.json").
-#define ARK_RETURN_IF_ERROR_CTX(expr, context)                     \
-  do {                                                             \
-    ::ark::Status ark_status_ = ::ark::internal::AsStatus((expr)); \
+#define ARK_RETURN_IF_ERROR_CTX(expr, context)                      \
+  do {                                                              \
+    ::ark::Status ark_status_ = ::ark::internal::AsStatus((expr));  \
     if (!ark_status_.ok()) return ark_status_.WithContext(context); \
   } while (false)
 
@@ -183,9 +183,9 @@ Status AsStatus(const Result<T>& r) {
   ARK_ASSIGN_OR_RETURN_IMPL(ARK_CONCAT(ark_result_, __LINE__), lhs, rexpr)
 
 // Aborts with a message when an internal invariant does not hold. Never use on user input.
-#define ARK_CHECK(cond, msg)                                                        \
-  do {                                                                              \
-    if (!(cond)) ::ark::internal::CheckFailed(__FILE__, __LINE__, #cond, (msg));    \
+#define ARK_CHECK(cond, msg)                                                     \
+  do {                                                                           \
+    if (!(cond)) ::ark::internal::CheckFailed(__FILE__, __LINE__, #cond, (msg)); \
   } while (false)
 
 namespace ark::internal {

@@ -48,7 +48,8 @@ std::string FormatDate(int32_t days) {
 }
 
 std::string FormatTimestampMicros(int64_t micros) {
-  int64_t days = micros >= 0 ? micros / 86400000000LL : -((-micros + 86400000000LL - 1) / 86400000000LL);
+  int64_t days =
+      micros >= 0 ? micros / 86400000000LL : -((-micros + 86400000000LL - 1) / 86400000000LL);
   int64_t rem = micros - days * 86400000000LL;
   int64_t y;
   unsigned mo, d;

@@ -70,7 +70,8 @@ Result<std::chrono::nanoseconds> ParseDuration(std::string_view text, bool bare_
       scale = 86400e9;
     } else {
       return Status::InvalidArgument(
-          "invalid duration \"{}\": unknown unit \"{}\" (use ns, us, ms, s, m, h or d)", text, unit);
+          "invalid duration \"{}\": unknown unit \"{}\" (use ns, us, ms, s, m, h or d)", text,
+          unit);
     }
     total_ns += number * scale;
     any = true;

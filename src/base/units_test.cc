@@ -42,9 +42,10 @@ TEST(UnitsTest, ParsesSizes) {
   EXPECT_EQ(*ParseByteSize("4096"), 4096ull);
   EXPECT_EQ(*ParseByteSize("1.5 KiB"), 1536ull);
   EXPECT_EQ(*ParseByteSize("2k"), 2048ull);
-  EXPECT_EQ(ParseByteSize("12 parsecs").status().message(),
-            "invalid size \"12 parsecs\": unknown unit \"parsecs\" (use B, KB, MB, GB, TB, KiB, MiB, "
-            "GiB, TiB)");
+  EXPECT_EQ(
+      ParseByteSize("12 parsecs").status().message(),
+      "invalid size \"12 parsecs\": unknown unit \"parsecs\" (use B, KB, MB, GB, TB, KiB, MiB, "
+      "GiB, TiB)");
 }
 
 TEST(UnitsTest, FormatsSizes) {

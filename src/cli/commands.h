@@ -19,8 +19,8 @@ inline constexpr int kExitUsage = 2;
 struct RunOptions {
   std::string config_path;  // empty: the embedded demo pipeline
   bool validate_only = false;
-  bool progress = true;     // progress line on a terminal for file inputs
-  bool summary = true;      // one-line summary at the end of a finite job
+  bool progress = true;  // progress line on a terminal for file inputs
+  bool summary = true;   // one-line summary at the end of a finite job
 };
 
 int Run(const Registry& registry, const RunOptions& options);

@@ -46,7 +46,8 @@ TEST(BatchTest, ConcatKeepsOrderAndNulls) {
   std::vector<Batch> parts = {MakeBatch(0, 3), MakeBatch(3, 2).Slice(1, 1), MakeBatch(10, 2)};
   auto r = ConcatBatches(parts);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->ToString(), "id | name\n0 | NULL\n1 | n1\n2 | NULL\n4 | NULL\n10 | NULL\n11 | n11\n");
+  EXPECT_EQ(r->ToString(),
+            "id | name\n0 | NULL\n1 | n1\n2 | NULL\n4 | NULL\n10 | NULL\n11 | n11\n");
   EXPECT_TRUE(r->Equals(*ConcatBatches(parts)));
 }
 

@@ -9,11 +9,15 @@ namespace ark {
 
 int ExpectedBufferCount(TypeId id) {
   switch (id) {
-    case TypeId::kNull: return 0;
-    case TypeId::kStruct: return 1;
+    case TypeId::kNull:
+      return 0;
+    case TypeId::kStruct:
+      return 1;
     case TypeId::kString:
-    case TypeId::kBinary: return 3;
-    default: return 2;
+    case TypeId::kBinary:
+      return 3;
+    default:
+      return 2;
   }
 }
 
@@ -30,8 +34,8 @@ Column::Column(DataType type, int64_t length, std::vector<BufferPtr> buffers,
   if (type_.id() == TypeId::kNull) {
     null_count_ = length_;
   } else if (null_count_ < 0) {
-    null_count_ = buffers_[0] ? length_ - bit_util::CountSetBits(buffers_[0]->data(), offset_, length_)
-                              : 0;
+    null_count_ =
+        buffers_[0] ? length_ - bit_util::CountSetBits(buffers_[0]->data(), offset_, length_) : 0;
   }
 }
 
@@ -43,7 +47,8 @@ ColumnPtr Column::MakeNull(const DataType& type, int64_t length) {
     buffers.push_back(validity);
     switch (type.id()) {
       case TypeId::kBool:
-        buffers.push_back(Buffer::AllocateZeroed(static_cast<size_t>(bit_util::BytesForBits(length))));
+        buffers.push_back(
+            Buffer::AllocateZeroed(static_cast<size_t>(bit_util::BytesForBits(length))));
         break;
       case TypeId::kString:
       case TypeId::kBinary:
@@ -74,21 +79,28 @@ ColumnPtr Column::Slice(int64_t offset, int64_t length) const {
   ARK_CHECK(offset >= 0 && length >= 0 && offset + length <= length_, "slice out of range");
   return std::make_shared<const Column>(type_, length, buffers_, children_,
                                         type_.id() == TypeId::kNull ? length
-                                        : null_count_ == 0      ? 0
-                                                                : -1,
+                                        : null_count_ == 0          ? 0
+                                                                    : -1,
                                         offset_ + offset);
 }
 
 std::string Column::ValueToString(int64_t i) const {
   if (IsNull(i)) return "NULL";
   switch (type_.id()) {
-    case TypeId::kNull: return "NULL";
-    case TypeId::kBool: return GetBool(i) ? "true" : "false";
-    case TypeId::kInt32: return fmt::format("{}", data<int32_t>()[i]);
-    case TypeId::kInt64: return fmt::format("{}", data<int64_t>()[i]);
-    case TypeId::kFloat32: return fmt::format("{}", data<float>()[i]);
-    case TypeId::kFloat64: return fmt::format("{}", data<double>()[i]);
-    case TypeId::kString: return std::string(GetView(i));
+    case TypeId::kNull:
+      return "NULL";
+    case TypeId::kBool:
+      return GetBool(i) ? "true" : "false";
+    case TypeId::kInt32:
+      return fmt::format("{}", data<int32_t>()[i]);
+    case TypeId::kInt64:
+      return fmt::format("{}", data<int64_t>()[i]);
+    case TypeId::kFloat32:
+      return fmt::format("{}", data<float>()[i]);
+    case TypeId::kFloat64:
+      return fmt::format("{}", data<double>()[i]);
+    case TypeId::kString:
+      return std::string(GetView(i));
     case TypeId::kBinary: {
       std::string out;
       for (unsigned char c : GetView(i)) {
@@ -100,8 +112,10 @@ std::string Column::ValueToString(int64_t i) const {
       }
       return out;
     }
-    case TypeId::kTimestamp: return FormatTimestampMicros(data<int64_t>()[i]);
-    case TypeId::kDate: return FormatDate(data<int32_t>()[i]);
+    case TypeId::kTimestamp:
+      return FormatTimestampMicros(data<int64_t>()[i]);
+    case TypeId::kDate:
+      return FormatDate(data<int32_t>()[i]);
     case TypeId::kInterval: {
       const IntervalValue& v = data<IntervalValue>()[i];
       return fmt::format("{} months {} days {} ns", v.months, v.days, v.nanos);
@@ -147,7 +161,8 @@ bool Column::Validate(std::string* error) const {
   if (length_ > kMaxLength || offset_ > kMaxLength) return fail("length or offset out of range");
   const TypeId id = type_.id();
   if (buffers_.size() != static_cast<size_t>(ExpectedBufferCount(id))) {
-    return fail(fmt::format("expected {} buffers, got {}", ExpectedBufferCount(id), buffers_.size()));
+    return fail(
+        fmt::format("expected {} buffers, got {}", ExpectedBufferCount(id), buffers_.size()));
   }
   const int64_t end = offset_ + length_;
   if (id != TypeId::kNull && buffers_[0] &&
@@ -155,7 +170,8 @@ bool Column::Validate(std::string* error) const {
     return fail("validity bitmap too short");
   }
   switch (id) {
-    case TypeId::kNull: break;
+    case TypeId::kNull:
+      break;
     case TypeId::kBool:
       if (!buffers_[1] || static_cast<int64_t>(buffers_[1]->size()) < bit_util::BytesForBits(end)) {
         return fail("values bitmap too short");
@@ -192,8 +208,7 @@ bool Column::Validate(std::string* error) const {
       }
       break;
     default:
-      if (!buffers_[1] ||
-          static_cast<int64_t>(buffers_[1]->size()) < end * type_.byte_width()) {
+      if (!buffers_[1] || static_cast<int64_t>(buffers_[1]->size()) < end * type_.byte_width()) {
         return fail("values buffer too short");
       }
   }

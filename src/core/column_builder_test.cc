@@ -132,9 +132,9 @@ TEST(ColumnTest, SlicedStructFieldsAlign) {
 }
 
 TEST(ColumnTest, MakeNullForEveryType) {
-  for (DataType t : {DataType::Int32(), DataType::String(), DataType::Bool(),
-                     DataType::List(DataType::Int64()),
-                     DataType::Struct({Field("x", DataType::Float64())})}) {
+  for (DataType t :
+       {DataType::Int32(), DataType::String(), DataType::Bool(), DataType::List(DataType::Int64()),
+        DataType::Struct({Field("x", DataType::Float64())})}) {
     ColumnPtr c = Column::MakeNull(t, 3);
     EXPECT_EQ(c->null_count(), 3) << t.ToString();
     std::string err;

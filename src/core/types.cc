@@ -60,19 +60,32 @@ int DataType::byte_width() const {
 
 std::string_view TypeIdName(TypeId id) {
   switch (id) {
-    case TypeId::kNull: return "null";
-    case TypeId::kBool: return "bool";
-    case TypeId::kInt32: return "int32";
-    case TypeId::kInt64: return "int64";
-    case TypeId::kFloat32: return "float32";
-    case TypeId::kFloat64: return "float64";
-    case TypeId::kString: return "string";
-    case TypeId::kBinary: return "binary";
-    case TypeId::kTimestamp: return "timestamp";
-    case TypeId::kDate: return "date";
-    case TypeId::kInterval: return "interval";
-    case TypeId::kList: return "list";
-    case TypeId::kStruct: return "struct";
+    case TypeId::kNull:
+      return "null";
+    case TypeId::kBool:
+      return "bool";
+    case TypeId::kInt32:
+      return "int32";
+    case TypeId::kInt64:
+      return "int64";
+    case TypeId::kFloat32:
+      return "float32";
+    case TypeId::kFloat64:
+      return "float64";
+    case TypeId::kString:
+      return "string";
+    case TypeId::kBinary:
+      return "binary";
+    case TypeId::kTimestamp:
+      return "timestamp";
+    case TypeId::kDate:
+      return "date";
+    case TypeId::kInterval:
+      return "interval";
+    case TypeId::kList:
+      return "list";
+    case TypeId::kStruct:
+      return "struct";
   }
   return "unknown";
 }

@@ -6,11 +6,16 @@ namespace ark {
 
 std::string_view ComponentKindName(ComponentKind k) {
   switch (k) {
-    case ComponentKind::kInput: return "input";
-    case ComponentKind::kBuffer: return "buffer";
-    case ComponentKind::kProcessor: return "processor";
-    case ComponentKind::kOutput: return "output";
-    case ComponentKind::kCodec: return "codec";
+    case ComponentKind::kInput:
+      return "input";
+    case ComponentKind::kBuffer:
+      return "buffer";
+    case ComponentKind::kProcessor:
+      return "processor";
+    case ComponentKind::kOutput:
+      return "output";
+    case ComponentKind::kCodec:
+      return "codec";
   }
   return "component";
 }
@@ -92,16 +97,16 @@ Result<std::pair<const Registry::Entry*, ComponentConfig>> Registry::Resolve(
                                  JoinStrings(known, ", ")));
 }
 
-#define ARK_REGISTRY_MAKE(Method, T, kind, member)                                   \
-  Result<std::unique_ptr<T>> Registry::Method(const ConfigValue& node,               \
-                                              const ComponentContext& ctx) const {   \
-    ARK_ASSIGN_OR_RETURN(auto resolved, Resolve(kind, node));                        \
-    const Entry* entry = resolved.first;                                             \
-    if (!entry->member) {                                                            \
+#define ARK_REGISTRY_MAKE(Method, T, kind, member)                                            \
+  Result<std::unique_ptr<T>> Registry::Method(const ConfigValue& node,                        \
+                                              const ComponentContext& ctx) const {            \
+    ARK_ASSIGN_OR_RETURN(auto resolved, Resolve(kind, node));                                 \
+    const Entry* entry = resolved.first;                                                      \
+    if (!entry->member) {                                                                     \
       return node.Error(fmt::format("{} \"{}\" cannot be used here", ComponentKindName(kind), \
-                                    entry->info.name));                              \
-    }                                                                                \
-    return entry->member(resolved.second, ctx);                                      \
+                                    entry->info.name));                                       \
+    }                                                                                         \
+    return entry->member(resolved.second, ctx);                                               \
   }
 
 ARK_REGISTRY_MAKE(MakeInput, Input, ComponentKind::kInput, input)

@@ -47,14 +47,14 @@ class Registry;
 
 // What a factory knows about where its component sits.
 struct ComponentContext {
-  std::string stream_id;       // "stream-0"
-  std::string label;           // "input", "processor[1]", "output", "error_output"
+  std::string stream_id;  // "stream-0"
+  std::string label;      // "input", "processor[1]", "output", "error_output"
   const Registry* registry = nullptr;
 };
 
 template <typename T>
-using Factory = std::function<Result<std::unique_ptr<T>>(const ComponentConfig&,
-                                                         const ComponentContext&)>;
+using Factory =
+    std::function<Result<std::unique_ptr<T>>(const ComponentConfig&, const ComponentContext&)>;
 
 class Registry {
  public:
@@ -68,7 +68,8 @@ class Registry {
   // Builds from a component node ({type: ..., options...}): finds `type` (NotFound with "did you
   // mean" and the list of known types), validates the options against the spec, calls the factory.
   // Errors carry the node's position and path.
-  Result<std::unique_ptr<Input>> MakeInput(const ConfigValue& node, const ComponentContext& ctx) const;
+  Result<std::unique_ptr<Input>> MakeInput(const ConfigValue& node,
+                                           const ComponentContext& ctx) const;
   Result<std::unique_ptr<StreamBuffer>> MakeBuffer(const ConfigValue& node,
                                                    const ComponentContext& ctx) const;
   Result<std::unique_ptr<Processor>> MakeProcessor(const ConfigValue& node,

@@ -23,7 +23,8 @@ class StreamBuffer {
   virtual ~StreamBuffer() = default;
 
   // Takes one data message; appends to `out` whatever is ready now.
-  virtual Status Push(StreamMessage msg, Clock::time_point now, std::vector<StreamMessage>* out) = 0;
+  virtual Status Push(StreamMessage msg, Clock::time_point now,
+                      std::vector<StreamMessage>* out) = 0;
   // When Poll() should next run (nullopt: nothing pending).
   virtual std::optional<Clock::time_point> NextDeadline() const = 0;
   // Emits what is due at `now`.

@@ -8,8 +8,8 @@
 //
 // Identifiers: unquoted ones are folded to lower case, "quoted" ones keep their case and may hold
 // any character ("" escapes a quote). Strings: 'text' with '' escapes, E'\n' escapes, $$dollar$$
-// quoting. Comments: -- to end of line and /* nested */. Keywords are case-insensitive; non-reserved
-// keywords may be used as names (PostgreSQL's rules, simplified).
+// quoting. Comments: -- to end of line and /* nested */. Keywords are case-insensitive;
+// non-reserved keywords may be used as names (PostgreSQL's rules, simplified).
 //
 // Limits: nesting deeper than 1000 (expressions or subqueries) is an error, not a stack overflow.
 //

@@ -7,7 +7,8 @@
 //
 // SqlError renders that text into a Status message (code ParseError for lexer/parser errors,
 // InvalidArgument/TypeError/NotFound for binder errors) so every layer reports positions the same
-// way: "1:8: column \"prise\" does not exist; did you mean \"price\"?\n  SELECT prise FROM flow\n         ^^^^^"
+// way: "1:8: column \"prise\" does not exist; did you mean \"price\"?\n  SELECT prise FROM flow\n
+// ^^^^^"
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -1,8 +1,8 @@
 // `stdout` output: writes every batch to standard output (ArkFlow's `stdout`, `append_newline`),
 // optionally through a codec. The bytes follow BatchFormatter (connectors/common/batch_writer.h):
-// `__value__` per row without a codec, one JSON object per row when a batch has other columns than `__value__`/`__meta_*`,
-// the codec's framing with one. Each Write hands all its bytes to the OS with write(2) before it
-// returns — that is what "durably written" means for standard output.
+// `__value__` per row without a codec, one JSON object per row when a batch has other columns than
+// `__value__`/`__meta_*`, the codec's framing with one. Each Write hands all its bytes to the OS
+// with write(2) before it returns — that is what "durably written" means for standard output.
 //
 // Thread-safety: one writer thread (Output contract).
 #pragma once

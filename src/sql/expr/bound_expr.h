@@ -20,19 +20,19 @@
 namespace ark::sql {
 
 enum class BoundExprKind {
-  kColumn,        // input column `column_index`
-  kConstant,      // `constant`
-  kCall,          // `function` over children
-  kCast,          // children[0] cast to `type` (`try_cast`: NULL instead of an error)
-  kAnd,           // children[0..n): three-valued AND
-  kOr,            // three-valued OR
-  kNot,           // NOT children[0]
-  kIsNull,        // children[0] IS NULL (`negated`: IS NOT NULL)
-  kIsDistinct,    // children[0] IS DISTINCT FROM children[1] (`negated`: IS NOT DISTINCT FROM)
-  kCase,          // children: when0, then0, when1, then1, ..., [else]; `has_else`
-  kCoalesce,      // first non-NULL of children
-  kInList,        // children[0] IN (children[1..]) (`negated`: NOT IN), SQL NULL semantics
-  kParameter,     // statement parameter `parameter_index` (prepared statements)
+  kColumn,      // input column `column_index`
+  kConstant,    // `constant`
+  kCall,        // `function` over children
+  kCast,        // children[0] cast to `type` (`try_cast`: NULL instead of an error)
+  kAnd,         // children[0..n): three-valued AND
+  kOr,          // three-valued OR
+  kNot,         // NOT children[0]
+  kIsNull,      // children[0] IS NULL (`negated`: IS NOT NULL)
+  kIsDistinct,  // children[0] IS DISTINCT FROM children[1] (`negated`: IS NOT DISTINCT FROM)
+  kCase,        // children: when0, then0, when1, then1, ..., [else]; `has_else`
+  kCoalesce,    // first non-NULL of children
+  kInList,      // children[0] IN (children[1..]) (`negated`: NOT IN), SQL NULL semantics
+  kParameter,   // statement parameter `parameter_index` (prepared statements)
 };
 
 struct BoundExpr;
@@ -42,13 +42,13 @@ struct BoundExpr {
   BoundExprKind kind = BoundExprKind::kConstant;
   DataType type;
 
-  int column_index = -1;                            // kColumn
-  Value constant;                                   // kConstant
+  int column_index = -1;                                // kColumn
+  Value constant;                                       // kConstant
   std::shared_ptr<const BoundScalarFunction> function;  // kCall
-  bool try_cast = false;                            // kCast
-  bool negated = false;                             // kIsNull, kIsDistinct, kInList
-  bool has_else = false;                            // kCase
-  int parameter_index = 0;                          // kParameter
+  bool try_cast = false;                                // kCast
+  bool negated = false;                                 // kIsNull, kIsDistinct, kInList
+  bool has_else = false;                                // kCase
+  int parameter_index = 0;                              // kParameter
   std::vector<BoundExprPtr> children;
 
   // For EXPLAIN and messages: "(price > 100) AND (lower(channel) = 'google')", columns shown
