@@ -533,8 +533,8 @@ class Lexer {
         for (int i = 0; i < want; ++i) {
           if (!IsHexDigit(At(pos_ + 1))) {
             pos_ += 1;
-            return escape_error(c == 'u' ? "invalid Unicode escape: expected \\uXXXX"
-                                         : "invalid Unicode escape: expected \\UXXXXXXXX");
+            return escape_error(c == 'u' ? "invalid Unicode escape: expected \\u and 4 hex digits"
+                                         : "invalid Unicode escape: expected \\U and 8 hex digits");
           }
           cp = cp * 16 + static_cast<uint32_t>(HexValue(At(pos_ + 1)));
           ++pos_;

@@ -155,7 +155,7 @@ TEST(LexerTest, Errors) {
             "  SELECT E'\\xZZ'\n"
             "           ^^");
   EXPECT_EQ(Error("SELECT E'\\u12'"),
-            "1:10: invalid Unicode escape: expected \\uXXXX\n"
+            "1:10: invalid Unicode escape: expected \\u and 4 hex digits\n"
             "  SELECT E'\\u12'\n"
             "           ^^^^");
   EXPECT_EQ(Error("SELECT E'\\uD800'"),
