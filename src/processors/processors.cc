@@ -4,6 +4,7 @@
 #include "processors/batch.h"
 #include "processors/json_to_arrow.h"
 #include "processors/sql.h"
+#include "processors/stream_sql.h"
 
 namespace ark {
 
@@ -12,6 +13,7 @@ void RegisterProcessors(Registry& registry) {
   RegisterArrowToJsonProcessor(registry);
   RegisterBatchProcessor(registry);
   RegisterSqlProcessor(registry);
+  RegisterStreamSqlProcessor(registry);
 }
 
 }  // namespace ark

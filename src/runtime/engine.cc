@@ -74,6 +74,10 @@ Result<std::unique_ptr<Engine>> Engine::Build(const EngineConfig& config, const 
     };
     ARK_ASSIGN_OR_RETURN(c.input, Located(registry.MakeInput(sc.input, ctx("input")), sc.input));
     c.input_type = TypeOf(sc.input);
+    if (const ConfigValue* et = sc.input.Get("event_time"); et != nullptr) {
+      ARK_ASSIGN_OR_RETURN(ComponentConfig cfg, EventTimeSpec().Parse(*et, "event_time"));
+      c.event_time = EventTimeFromConfig(cfg);
+    }
     if (sc.buffer) {
       ARK_ASSIGN_OR_RETURN(c.buffer,
                            Located(registry.MakeBuffer(*sc.buffer, ctx("buffer")), *sc.buffer));
@@ -94,6 +98,11 @@ Result<std::unique_ptr<Engine>> Engine::Build(const EngineConfig& config, const 
           c.error_output,
           Located(registry.MakeOutput(*sc.error_output, ctx("error_output")), *sc.error_output));
       c.error_output_type = TypeOf(*sc.error_output);
+    }
+    Processor::Downstream downstream{c.output_type, c.output->accepts_changelog()};
+    for (size_t i = 0; i < c.processors.size(); ++i) {
+      Status st = c.processors[i]->CheckDownstream(downstream);
+      if (!st.ok()) return Locate(st, sc.processors[i]);
     }
     StreamOptions options = stream_options;
     options.thread_num = std::max(1, sc.thread_num);

@@ -25,6 +25,12 @@ class Output {
   // Called at end of stream and before shutdown.
   virtual Status Flush() { return Status::OK(); }
   virtual Status Close() { return Status::OK(); }
+
+  // True when the output can take a changelog — rows with an `__op` column ("+I", "-U", "+U",
+  // "-D") that update or retract earlier rows — and write it faithfully (the rows with their
+  // `__op`, or applied as upserts). Append-only message outputs say false, and a continuous query
+  // whose result retracts refuses to run into them (DESIGN §2).
+  virtual bool accepts_changelog() const { return false; }
 };
 
 }  // namespace ark

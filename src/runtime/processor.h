@@ -16,11 +16,13 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "core/batch.h"
 #include "runtime/message.h"
+#include "runtime/metrics.h"
 
 namespace ark {
 
@@ -54,6 +56,26 @@ class Processor {
   }
 
   virtual Status Close() { return Status::OK(); }
+
+  // Called once by the stream before it starts: where results go (the output's config type and
+  // whether it accepts a changelog, output.h), and the registry under which a processor may
+  // publish metrics of its own, with the stream's `labels` (stream, component).
+  struct Downstream {
+    std::string output_type;
+    bool accepts_changelog = false;
+  };
+  // Called when the stream is built (also by `arkflow validate`): a processor whose results the
+  // output cannot take says so here, and the config is refused.
+  virtual Status CheckDownstream(const Downstream& downstream) const {
+    (void)downstream;
+    return Status::OK();
+  }
+  virtual void Attach(const Downstream& downstream, MetricsRegistry& metrics,
+                      const MetricLabels& labels) {
+    (void)downstream;
+    (void)metrics;
+    (void)labels;
+  }
 };
 
 }  // namespace ark

@@ -1,6 +1,7 @@
 #include "runtime/registry.h"
 
 #include "base/strings.h"
+#include "runtime/event_time.h"
 
 namespace ark {
 
@@ -43,6 +44,12 @@ void Registry::Add(ComponentKind kind, Entry entry) {
 }
 
 void Registry::AddInput(ComponentInfo info, Factory<Input> factory) {
+  // Every input may declare its event time; the stream, not the input, acts on it.
+  info.spec.Object("event_time",
+                   "Event time of the rows this input produces (they need typed columns: set a "
+                   "codec): the stream tracks the watermark, sends it downstream in band, and "
+                   "sends late rows to error_output.",
+                   EventTimeSpec());
   Entry e{std::move(info)};
   e.input = std::move(factory);
   Add(ComponentKind::kInput, std::move(e));

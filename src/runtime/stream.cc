@@ -57,6 +57,17 @@ Stream::Stream(std::string id, StreamComponents components, StreamOptions option
   size_t n = c_.processors.size();
   probe_ = std::make_unique<StreamProbe>(*metrics_, id_, n, c_.buffer != nullptr);
   while (stateless_count_ < n && !c_.processors[stateless_count_]->stateful()) ++stateless_count_;
+  if (c_.event_time) {
+    tracker_.emplace(*c_.event_time);
+    late_rows_ = metrics_->GetCounter("arkflow_late_rows_total",
+                                      "Rows older than the watermark, sent to error_output.",
+                                      {{"stream", id_}, {"component", "input"}});
+  }
+  Processor::Downstream downstream{c_.output_type, c_.output->accepts_changelog()};
+  for (size_t i = 0; i < n; ++i) {
+    c_.processors[i]->Attach(downstream, *metrics_,
+                             {{"stream", id_}, {"component", fmt::format("processor[{}]", i)}});
+  }
   use_workers_ = stateless_count_ > 0;
   held_acks_.resize(n);
   held_created_us_.assign(n, 0);
@@ -270,6 +281,35 @@ void Stream::ReadUntilEnd(std::stop_token stop) {
       continue;
     }
     int64_t now_us = MonotonicMicros();
+    std::optional<int64_t> watermark;
+    if (has_data && tracker_) {
+      // Event time: late rows (and rows without one) go to error_output; the rest go on, and
+      // the watermark follows them in band.
+      Result<WatermarkTracker::Observed> seen = tracker_->Observe(in.batch);
+      std::vector<Batch> rejected;
+      if (!seen.ok()) {
+        rejected.push_back(AttachError(in.batch, seen.status().message(), "input"));
+        in.batch = Batch();
+      } else {
+        for (auto& [rows, reason] : seen->late) {
+          rejected.push_back(AttachError(rows, reason, "input"));
+        }
+        in.batch = std::move(seen->on_time);
+        watermark = seen->watermark;
+      }
+      has_data = in.batch.num_rows() > 0;
+      for (Batch& b : rejected) {
+        probe.error_rows->Increment(static_cast<uint64_t>(b.num_rows()));
+        late_rows_->Increment(static_cast<uint64_t>(b.num_rows()));
+        StreamMessage m = StreamMessage::Data(std::move(b), acks.Fork());
+        m.created_us = now_us;
+        if (!Forward(Envelope{Route::kError, std::move(m)})) return;
+      }
+      if (!has_data && !has_errors) {
+        acks.Done();
+        continue;
+      }
+    }
     if (has_errors) {
       probe.error_rows->Increment(static_cast<uint64_t>(in.errors->num_rows()));
       StreamMessage m =
@@ -283,6 +323,9 @@ void Stream::ReadUntilEnd(std::stop_token stop) {
       StreamMessage m = StreamMessage::Data(std::move(in.batch), std::move(acks));
       m.created_us = now_us;
       if (!Forward(Envelope{Route::kData, std::move(m)})) return;
+    }
+    if (watermark && !Forward(Envelope{Route::kData, StreamMessage::Watermark(*watermark)})) {
+      return;
     }
   }
 }

@@ -56,6 +56,7 @@
 #include "runtime/backoff.h"
 #include "runtime/input.h"
 #include "runtime/message.h"
+#include "runtime/event_time.h"
 #include "runtime/metrics.h"
 #include "runtime/output.h"
 #include "runtime/processor.h"
@@ -77,6 +78,9 @@ struct StreamComponents {
   std::string output_type;
   std::unique_ptr<Output> error_output;  // optional
   std::string error_output_type;
+  // The input's `event_time`: the reader tracks the watermark (event_time.h), sends it in band
+  // after the batch that advanced it, and sends late rows to error_output.
+  std::optional<EventTimeOptions> event_time;
 };
 
 struct StreamOptions {
@@ -213,6 +217,8 @@ class Stream {
   std::unique_ptr<MetricsRegistry> own_metrics_;
   MetricsRegistry* metrics_;
   std::unique_ptr<StreamProbe> probe_;
+  std::optional<WatermarkTracker> tracker_;  // the input's event_time, reader thread only
+  Counter* late_rows_ = nullptr;
 
   // Processors [0, stateless_count_) run on the workers, the rest on the ordered stage.
   size_t stateless_count_ = 0;

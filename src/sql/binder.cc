@@ -335,6 +335,7 @@ class Binder {
   Result<LogicalOpPtr> BindBaseTable(const BaseTableRef& ref, Scope* scope);
   Result<LogicalOpPtr> BindJoin(const JoinRef& ref, Scope* scope, CoreState* core);
   Result<LogicalOpPtr> BindTableFunction(const TableFunctionRef& ref, Scope* scope);
+  Result<LogicalOpPtr> BindWindowTableFunction(const TableFunctionRef& ref, Scope* scope);
   Status AddDerivedScope(const std::string& alias, const std::vector<std::string>& column_aliases,
                          const SourceLocation& loc, const std::string& default_name,
                          const std::vector<std::string>& inner_names, LogicalOp* plan,
@@ -1669,6 +1670,13 @@ Result<LogicalOpPtr> Binder::BindJoin(const JoinRef& ref, Scope* scope, CoreStat
 }
 
 Result<LogicalOpPtr> Binder::BindTableFunction(const TableFunctionRef& ref, Scope* scope) {
+  if (ref.name == "tumble" || ref.name == "hop" || ref.name == "cumulate") {
+    return BindWindowTableFunction(ref, scope);
+  }
+  if (ref.name == "session") {
+    return NotSupported(ref.loc,
+                        "SESSION windows are not supported yet (TUMBLE, HOP and CUMULATE are)");
+  }
   if (ref.name != "generate_series" || !ref.table_args.empty() || !ref.descriptor.empty()) {
     return NotSupported(ref.loc,
                         fmt::format("table function {} is not supported yet", Quoted(ref.name)));
@@ -1730,6 +1738,129 @@ Result<LogicalOpPtr> Binder::BindTableFunction(const TableFunctionRef& ref, Scop
   ARK_RETURN_IF_ERROR(AddDerivedScope(ref.alias, {}, ref.loc, "generate_series", {col_name},
                                       values.get(), {id}, scope));
   return LogicalOpPtr(std::move(values));
+}
+
+Result<LogicalOpPtr> Binder::BindWindowTableFunction(const TableFunctionRef& ref, Scope* scope) {
+  std::string upper = ref.name == "tumble" ? "TUMBLE" : ref.name == "hop" ? "HOP" : "CUMULATE";
+  std::string usage =
+      ref.name == "tumble" ? "TUMBLE(TABLE t, DESCRIPTOR(time_column), size [, offset])"
+      : ref.name == "hop"  ? "HOP(TABLE t, DESCRIPTOR(time_column), slide, size [, offset])"
+                           : "CUMULATE(TABLE t, DESCRIPTOR(time_column), step, size [, offset])";
+  auto usage_error = [&](const SourceLocation& loc, std::string_view what) {
+    return Error(StatusCode::kInvalidArgument, loc,
+                 fmt::format("{}; expected {} (or {}(t, time_column, ...))", what, usage, upper));
+  };
+  if (ref.table_args.size() != 1) {
+    return usage_error(ref.loc, fmt::format("{} takes one table", upper));
+  }
+  // The time column: DESCRIPTOR(ts) (Flink) or a bare column name (RisingWave).
+  std::string time_name;
+  SourceLocation time_loc = ref.loc;
+  size_t first_interval = 0;
+  if (ref.descriptor.size() == 1) {
+    time_name = ref.descriptor[0];
+  } else if (!ref.descriptor.empty()) {
+    return usage_error(ref.loc, fmt::format("{} takes one time column", upper));
+  } else if (!ref.args.empty() && ref.args[0]->kind == ExprKind::kColumnRef &&
+             static_cast<const ColumnRefExpr&>(*ref.args[0]).parts.size() == 1) {
+    time_name = static_cast<const ColumnRefExpr&>(*ref.args[0]).parts[0];
+    time_loc = ref.args[0]->loc;
+    first_interval = 1;
+  } else {
+    return usage_error(ref.loc, fmt::format("{} needs the time column", upper));
+  }
+  size_t needed = ref.name == "tumble" ? 1 : 2;
+  size_t given = ref.args.size() - first_interval;
+  if (given < needed || given > needed + 1) {
+    return usage_error(ref.loc, fmt::format("{} takes {} interval{} and an optional offset", upper,
+                                            needed, needed == 1 ? "" : "s"));
+  }
+  int64_t intervals[3] = {0, 0, 0};
+  for (size_t i = 0; i < given; ++i) {
+    const Expr& e = *ref.args[first_interval + i];
+    ARK_ASSIGN_OR_RETURN(Value v, ConstantValue(e, upper.c_str()));
+    if (v.is_null() || v.type().id() != TypeId::kInterval) {
+      return usage_error(e.loc, fmt::format("{} argument {} must be an INTERVAL, not {}", upper,
+                                            first_interval + i + 3,
+                                            v.is_null() ? "NULL" : v.type().ToString()));
+    }
+    const IntervalValue& iv = v.interval_value();
+    if (iv.months != 0) {
+      return Error(StatusCode::kInvalidArgument, e.loc,
+                   fmt::format("{} windows must have a fixed length: months and years vary (use "
+                               "days, hours, minutes, seconds)",
+                               upper));
+    }
+    __int128 us = static_cast<__int128>(iv.days) * 86'400'000'000 + iv.nanos / 1000;
+    bool offset = i == needed;
+    if ((!offset && us <= 0) || us > INT64_MAX / 4 || us < -(INT64_MAX / 4)) {
+      return Error(StatusCode::kInvalidArgument, e.loc,
+                   fmt::format("{} window {} must be positive", upper,
+                               offset ? "offset" : i == needed - 1 ? "size" : "slide"));
+    }
+    intervals[i] = static_cast<int64_t>(us);
+  }
+  WindowTvfSpec spec;
+  if (ref.name == "tumble") {
+    spec.kind = WindowTvfKind::kTumble;
+    spec.size_us = spec.slide_us = intervals[0];
+    spec.offset_us = intervals[1];
+  } else {
+    spec.kind = ref.name == "hop" ? WindowTvfKind::kHop : WindowTvfKind::kCumulate;
+    spec.slide_us = intervals[0];
+    spec.size_us = intervals[1];
+    spec.offset_us = intervals[2];
+    if (spec.slide_us > spec.size_us) {
+      return Error(StatusCode::kInvalidArgument, ref.loc,
+                   fmt::format("{} {} must not be larger than its size", upper,
+                               ref.name == "hop" ? "slide" : "step"));
+    }
+    if (spec.kind == WindowTvfKind::kCumulate && spec.size_us % spec.slide_us != 0) {
+      return Error(StatusCode::kInvalidArgument, ref.loc,
+                   "CUMULATE window size must be a multiple of its step");
+    }
+  }
+  Scope inner;
+  ARK_ASSIGN_OR_RETURN(LogicalOpPtr child, BindTableRef(*ref.table_args[0], &inner, nullptr));
+  const ScopeColumn* time = nullptr;
+  std::vector<std::string> names;
+  for (const ScopeColumn& c : inner.columns) {
+    if (c.name == time_name) time = &c;
+  }
+  if (time == nullptr) {
+    std::vector<std::string> available;
+    for (const ScopeColumn& c : inner.columns) available.push_back(c.name);
+    return Error(StatusCode::kNotFound, time_loc,
+                 fmt::format("{}: the table has no column {} (columns: {})", upper,
+                             Quoted(time_name), JoinStrings(available, ", ")));
+  }
+  if (time->type.id() != TypeId::kTimestamp) {
+    return Error(StatusCode::kInvalidArgument, time_loc,
+                 fmt::format("{}: the time column {} must be a timestamp, not {}; convert it "
+                             "first, e.g. with to_timestamp() in a subquery or CTE",
+                             upper, Quoted(time_name), time->type.ToString()));
+  }
+  spec.time_column = time->id;
+  auto tvf = std::make_unique<LogicalOp>(LogicalOpKind::kWindowTvf);
+  tvf->window_tvf = spec;
+  tvf->columns = child->columns;
+  std::vector<ColumnId> ids;
+  for (const ScopeColumn& c : inner.columns) {
+    ids.push_back(c.id);
+    names.push_back(c.name);
+  }
+  for (const char* name : {"window_start", "window_end"}) {
+    ColumnId id = plan_->NewColumn(name, DataType::Timestamp());
+    tvf->columns.push_back(LogicalColumn{id, name, DataType::Timestamp()});
+    ids.push_back(id);
+    names.push_back(name);
+  }
+  tvf->children.push_back(std::move(child));
+  std::string default_name =
+      JoinStrings(static_cast<const BaseTableRef&>(*ref.table_args[0]).name, ".");
+  ARK_RETURN_IF_ERROR(AddDerivedScope(ref.alias, ref.column_aliases, ref.loc, default_name, names,
+                                      tvf.get(), ids, scope));
+  return LogicalOpPtr(std::move(tvf));
 }
 
 // =============================================================================================

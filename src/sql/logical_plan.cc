@@ -1,8 +1,10 @@
 #include "sql/logical_plan.h"
 
+#include <chrono>
 #include <utility>
 
 #include "base/strings.h"
+#include "base/units.h"
 #include "sql/expr/evaluator.h"
 
 namespace ark::sql {
@@ -111,6 +113,39 @@ std::string LimitText(const LogicalOp& op) {
 
 }  // namespace
 
+std::string_view WindowTvfKindName(WindowTvfKind kind) {
+  switch (kind) {
+    case WindowTvfKind::kTumble:
+      return "TUMBLE";
+    case WindowTvfKind::kHop:
+      return "HOP";
+    case WindowTvfKind::kCumulate:
+      return "CUMULATE";
+  }
+  return "?";
+}
+
+std::string WindowTvfToString(const WindowTvfSpec& spec, const std::vector<std::string>& names) {
+  auto us = [](int64_t v) { return FormatDuration(std::chrono::microseconds(v)); };
+  std::string column = spec.time_column >= 0 && spec.time_column < static_cast<int>(names.size())
+                           ? names[static_cast<size_t>(spec.time_column)]
+                           : "?";
+  std::string s = fmt::format("{}({}, ", WindowTvfKindName(spec.kind), column);
+  switch (spec.kind) {
+    case WindowTvfKind::kTumble:
+      s += "size=" + us(spec.size_us);
+      break;
+    case WindowTvfKind::kHop:
+      s += fmt::format("slide={}, size={}", us(spec.slide_us), us(spec.size_us));
+      break;
+    case WindowTvfKind::kCumulate:
+      s += fmt::format("step={}, size={}", us(spec.slide_us), us(spec.size_us));
+      break;
+  }
+  if (spec.offset_us != 0) s += ", offset=" + us(spec.offset_us);
+  return s + ")";
+}
+
 std::string LogicalOpLine(const LogicalOp& op, const std::vector<std::string>& names) {
   switch (op.kind) {
     case LogicalOpKind::kScan: {
@@ -167,6 +202,8 @@ std::string LogicalOpLine(const LogicalOp& op, const std::vector<std::string>& n
     case LogicalOpKind::kSetOperation:
       return std::string(op.set_op == SetOpKind::kIntersect ? "Intersect" : "Except") +
              (op.set_all ? " All" : "");
+    case LogicalOpKind::kWindowTvf:
+      return "WindowTvf " + WindowTvfToString(op.window_tvf, names);
   }
   return "?";
 }

@@ -57,7 +57,26 @@ enum class LogicalOpKind {
   kDistinct,      // every column of the child
   kUnionAll,      // children's columns map positionally onto this node's columns
   kSetOperation,  // INTERSECT/EXCEPT [ALL] of two children: `set_op`, `set_all`
+  kWindowTvf,     // TUMBLE/HOP/CUMULATE over the child: its columns, then window_start, window_end
 };
+
+// A window table function (Flink/RisingWave): assigns each row of its input to the windows that
+// contain its time column's value, one output row per (row, window), with two new timestamp
+// columns window_start and window_end (exclusive). Windows are aligned to the epoch plus `offset`.
+//   TUMBLE   size:        [k*size + offset, (k+1)*size + offset)
+//   HOP      slide, size: every window of length size starting at k*slide + offset
+//   CUMULATE step, size:  windows of length step, 2*step, ... size starting at k*size + offset
+enum class WindowTvfKind { kTumble, kHop, kCumulate };
+struct WindowTvfSpec {
+  WindowTvfKind kind = WindowTvfKind::kTumble;
+  int time_column = -1;  // logical plan: a ColumnId of the child; physical: its input position
+  int64_t size_us = 0;
+  int64_t slide_us = 0;  // HOP: slide; CUMULATE: step; TUMBLE: equals size_us
+  int64_t offset_us = 0;
+};
+std::string_view WindowTvfKindName(WindowTvfKind kind);
+// "TUMBLE(date_time, size=10s)": `names` is indexed by spec.time_column.
+std::string WindowTvfToString(const WindowTvfSpec& spec, const std::vector<std::string>& names);
 
 struct LogicalOp;
 using LogicalOpPtr = std::unique_ptr<LogicalOp>;
@@ -103,6 +122,8 @@ struct LogicalOp {
   // kSetOperation (kIntersect or kExcept)
   SetOpKind set_op = SetOpKind::kIntersect;
   bool set_all = false;
+  // kWindowTvf
+  WindowTvfSpec window_tvf;
 
   const LogicalOp& child(int i) const { return *children[i]; }
   // Position of column `id` among `columns`, or -1.

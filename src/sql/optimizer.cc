@@ -274,6 +274,18 @@ LogicalOpPtr Push(LogicalOpPtr op, std::vector<BoundExprPtr> preds) {
       }
       return WrapFilter(std::move(op), std::move(kept));
     }
+    case LogicalOpKind::kWindowTvf: {
+      // Conditions on the input's columns hold for every window of a row: filter before.
+      IdSet child = IdsOf(op->child(0));
+      for (auto& p : preds) {
+        if (IsDeterministic(*p) && ReadsOnlyIds(*p, child)) {
+          down.push_back(std::move(p));
+        } else {
+          kept.push_back(std::move(p));
+        }
+      }
+      return PushThrough(std::move(op), std::move(down), std::move(kept));
+    }
     case LogicalOpKind::kScan:
     case LogicalOpKind::kValues:
       return WrapFilter(std::move(op), std::move(preds));
@@ -426,6 +438,17 @@ void Prune(LogicalOp& op, const IdSet& required) {
     case LogicalOpKind::kSetOperation: {
       // Every column takes part in row equality.
       for (size_t i = 0; i < op.children.size(); ++i) PruneChild(op, i, IdsOf(op.child(i)));
+      return;
+    }
+    case LogicalOpKind::kWindowTvf: {
+      // window_start and window_end stay (cheap); the child keeps what is required and the time
+      // column.
+      IdSet need = required;
+      need.insert(op.window_tvf.time_column);
+      PruneChild(op, 0, need);
+      std::vector<LogicalColumn> window_cols(op.columns.end() - 2, op.columns.end());
+      op.columns = op.child(0).columns;
+      op.columns.insert(op.columns.end(), window_cols.begin(), window_cols.end());
       return;
     }
     case LogicalOpKind::kUnionAll: {

@@ -940,6 +940,26 @@ class Parser {
       height_ = h;
       return TableRefPtr(std::move(values));
     }
+    if (IsWord(t, "table") && IsOp(Peek(1), "(")) {
+      // Flink's TABLE(f(...)) around a table function, e.g. TABLE(TUMBLE(TABLE t, ...)).
+      if (lateral) return SyntaxError(t, "a subquery or a function after LATERAL");
+      Consume();
+      const Token& open = Consume();
+      const Token& fname = Cur();
+      if (!IsColId(fname) || !IsOp(Peek(1), "(")) {
+        return SyntaxError(fname, "a table function call inside TABLE(...)");
+      }
+      std::vector<std::string> name{Consume().text};
+      ARK_ASSIGN_OR_RETURN(TableRefPtr fn, ParseTableFunction(std::move(name), start.loc));
+      if (!fn->alias.empty()) {
+        return SyntaxError(Cur(), "\")\" closing TABLE( before the alias");
+      }
+      ARK_RETURN_IF_ERROR(ExpectClose(open));
+      int h = height_;
+      ARK_RETURN_IF_ERROR(ParseTableAlias(*fn));
+      height_ = h;
+      return fn;
+    }
     bool function_name = t.kind == TokenKind::kKeyword &&
                          LookupKeyword(t.text) == KeywordClass::kTypeFunc && IsOp(Peek(1), "(");
     if (!IsColId(t) && !function_name) {

@@ -17,6 +17,7 @@
 #include "sql/operators/top_n.h"
 #include "sql/operators/union_all.h"
 #include "sql/operators/values.h"
+#include "sql/operators/window_tvf.h"
 #if __has_include("sql/operators/hash_aggregate.h")
 #include "sql/operators/hash_aggregate.h"
 #define ARK_SQL_HAVE_HASH_AGGREGATE 1
@@ -195,6 +196,7 @@ Result<int> Planner::Plan(const LogicalOp& op) {
   PhysicalNode node;
   node.schema = SchemaOf(op);
   node.inputs = inputs;
+  node.logical = &op;
   SchemaPtr schema = node.schema;
   std::vector<std::string> in_names;
   if (!op.children.empty()) in_names = NamesOf(op.child(0));
@@ -325,6 +327,7 @@ Result<int> Planner::Plan(const LogicalOp& op) {
         spec->aggregates.push_back(std::move(c));
       }
       spec->output_schema = schema;
+      node.aggregate = spec;
       node.explain = fmt::format("HashAggregate keys=[{}] aggs=[{}]", JoinStrings(keys, ", "),
                                  JoinStrings(aggs, ", "));
 #ifdef ARK_SQL_HAVE_HASH_AGGREGATE
@@ -454,6 +457,19 @@ Result<int> Planner::Plan(const LogicalOp& op) {
       };
       break;
     }
+    case LogicalOpKind::kWindowTvf: {
+      WindowTvfSpec spec = op.window_tvf;
+      spec.time_column = op.child(0).IndexOf(op.window_tvf.time_column);
+      if (spec.time_column < 0) {
+        return Status::Internal("window table function: the time column is not an input column");
+      }
+      node.explain = "WindowTvf " + WindowTvfToString(spec, in_names);
+      std::string explain = node.explain;
+      node.make = [=](const ParameterValues&, const KernelContext*) -> Result<OperatorPtr> {
+        return OperatorPtr(std::make_unique<WindowTvfOperator>(spec, schema, explain));
+      };
+      break;
+    }
     case LogicalOpKind::kDistinct:
       node.explain = "Distinct";
       node.make = [=](const ParameterValues&, const KernelContext*) -> Result<OperatorPtr> {
@@ -571,6 +587,8 @@ Result<int> Planner::PlanJoin(const LogicalOp& op) {
   PhysicalNode node;
   node.schema = spec->output_schema;
   node.inputs = {left_id, right_id};
+  node.logical = &op;
+  node.join = spec;
   node.build_first = true;
   bool hash = !spec->left_keys.empty();
   if (!hash && !spec->residual && spec->type == PhysicalJoinType::kInner) {

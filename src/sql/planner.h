@@ -44,6 +44,14 @@ struct PhysicalNode {
   std::string table;         // scans: the table read (lower case); empty otherwise
   bool is_source = false;    // scans and VALUES
   bool build_first = false;  // joins, INTERSECT/EXCEPT: drive port 1 (the side read whole) first
+  // The logical node it was planned from, for the streaming planner (sql/streaming), which keeps
+  // the LogicalPlan alive; dangling once the LogicalPlan is gone (PreparedQuery does not keep it).
+  const LogicalOp* logical = nullptr;
+  // Aggregates: the specification `make` builds from (expressions over input positions), for
+  // operators that aggregate differently (streaming).
+  std::shared_ptr<const AggregateSpec> aggregate;
+  // Joins: the specification (keys and residual over each side's positions).
+  std::shared_ptr<const JoinSpec> join;
 };
 
 class PhysicalPlan {

@@ -11,6 +11,8 @@ namespace ark {
 
 class DropOutput final : public Output {
  public:
+  // Writes the rows as they come, `__op` included.
+  bool accepts_changelog() const override { return true; }
   Status Write(const Batch& batch) override {
     (void)batch;
     return Status::OK();

@@ -59,6 +59,8 @@ struct FileOutputOptions {
 
 class FileOutput final : public Output {
  public:
+  // Writes the rows as they come, `__op` included.
+  bool accepts_changelog() const override { return true; }
   // Builds the formatter of each new file (a fresh encoder per file).
   using FormatterFactory = std::function<Result<BatchFormatter>()>;
 

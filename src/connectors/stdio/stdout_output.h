@@ -19,6 +19,8 @@ namespace ark {
 
 class StdoutOutput final : public Output {
  public:
+  // Writes the rows as they come, `__op` included.
+  bool accepts_changelog() const override { return true; }
   // `fd` is standard output in production; tests pass a pipe or a file.
   explicit StdoutOutput(BatchFormatter formatter, int fd = STDOUT_FILENO);
 

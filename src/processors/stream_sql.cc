@@ -1,0 +1,260 @@
+#include "processors/stream_sql.h"
+
+#include <span>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "base/units.h"
+#include "runtime/error_rows.h"
+#include "sql/expr/cast.h"
+#include "sql/parser.h"
+
+namespace ark {
+
+namespace {
+
+// `rows` with an `__error__` column holding `reason`; the runtime names the component.
+Batch ErrorRows(const Batch& rows, std::string_view reason) {
+  Batch with = AttachError(rows, reason, "");
+  std::vector<int> keep;
+  for (int i = 0; i < with.num_columns(); ++i) {
+    if (with.schema()->field(i).name != "__error_component") keep.push_back(i);
+  }
+  return with.Project(std::span<const int>(keep));
+}
+
+}  // namespace
+
+StreamSqlProcessor::StreamSqlProcessor(StreamSqlOptions options) : options_(std::move(options)) {
+  if (options_.event_time) tracker_.emplace(*options_.event_time);
+}
+StreamSqlProcessor::~StreamSqlProcessor() = default;
+
+Result<std::unique_ptr<StreamSqlProcessor>> StreamSqlProcessor::Make(StreamSqlOptions options) {
+  ARK_ASSIGN_OR_RETURN(sql::StatementPtr stmt, sql::ParseStatement(options.query));
+  if (stmt->kind != sql::StatementKind::kSelect) {
+    return Status::InvalidArgument("stream_sql runs one SELECT statement");
+  }
+  return std::unique_ptr<StreamSqlProcessor>(new StreamSqlProcessor(std::move(options)));
+}
+
+namespace {
+
+Status ChangelogRefused(std::string_view source, std::string_view output) {
+  return Status::InvalidArgument(
+      "stream_sql: the query's result is a changelog — {} updates rows it emitted before — but "
+      "output `{}` only appends. Outputs that accept a changelog (rows with an __op column): "
+      "stdout, file, drop. For append-only results, aggregate over windows "
+      "(TUMBLE/HOP/CUMULATE) with an event_time",
+      source, output);
+}
+
+}  // namespace
+
+Status StreamSqlProcessor::CheckDownstream(const Downstream& downstream) const {
+  if (downstream.accepts_changelog) return Status::OK();
+  ARK_ASSIGN_OR_RETURN(std::optional<std::string> where,
+                       sql::FindUnwindowedAggregation(options_.query));
+  if (where) return ChangelogRefused(*where, downstream.output_type);
+  return Status::OK();
+}
+
+void StreamSqlProcessor::Attach(const Downstream& downstream, MetricsRegistry& metrics,
+                                const MetricLabels& labels) {
+  downstream_ = downstream;
+  metrics_ = &metrics;
+  labels_ = labels;
+  late_rows_ = metrics.GetCounter("arkflow_late_rows_total",
+                                  "Rows older than the watermark, sent to error_output.", labels);
+  watermark_gauge_ = metrics.GetGauge(
+      "arkflow_watermark_seconds", "The event-time watermark (seconds since the epoch).", labels);
+}
+
+Status StreamSqlProcessor::Plan(const Batch& batch) {
+  sql::Catalog catalog;
+  ARK_RETURN_IF_ERROR(catalog.AddTable(options_.table_name, batch.schema()));
+  ARK_ASSIGN_OR_RETURN(std::unique_ptr<sql::StreamingQuery> q,
+                       sql::StreamingQuery::Make(options_.query, catalog, options_.table_name));
+  if (q->retracting() && !downstream_.output_type.empty() && !downstream_.accepts_changelog) {
+    return ChangelogRefused(q->retraction_source(), downstream_.output_type);
+  }
+  if (q->needs_watermarks() && !tracker_) {
+    spdlog::info(
+        "stream_sql: the query aggregates over windows and no event_time is set: windows close "
+        "on watermarks from upstream, or at the end of the input");
+  }
+  spdlog::debug("stream_sql plan:\n{}", q->Explain());
+  input_schema_ = batch.schema();
+  query_ = std::move(q);
+  if (metrics_ != nullptr) {
+    state_gauges_.clear();
+    int i = 0;
+    for (const sql::OperatorState& s : query_->State()) {
+      MetricLabels l = labels_;
+      l.emplace_back("operator", fmt::format("{}#{}", s.name.substr(0, s.name.find(' ')), i++));
+      state_gauges_.emplace_back(
+          metrics_->GetGauge("arkflow_state_keys",
+                             "Keys (groups, open windows) held by a stateful operator.", l),
+          metrics_->GetGauge("arkflow_state_bytes", "Bytes of state held by a stateful operator.",
+                             l));
+    }
+  }
+  return Status::OK();
+}
+
+Result<Batch> StreamSqlProcessor::Conform(const Batch& batch) const {
+  if (batch.schema()->fields() == input_schema_->fields()) return batch;
+  std::vector<ColumnPtr> cols;
+  const int64_t rows = batch.num_rows();
+  for (const Field& f : input_schema_->fields()) {
+    int i = batch.schema()->IndexOf(f.name);
+    if (i < 0) {
+      cols.push_back(Value::Null(f.type).ToColumn(rows));
+      continue;
+    }
+    const ColumnPtr& c = batch.column(i);
+    if (c->type() == f.type) {
+      cols.push_back(c);
+      continue;
+    }
+    Result<sql::Datum> cast = sql::CastDatum(sql::Datum(c), f.type, false, rows);
+    if (!cast.ok()) {
+      return Status::InvalidArgument(
+          "column {} is {} in this batch but {} in the first one, which the query was planned "
+          "for: {}",
+          f.name, c->type().ToString(), f.type.ToString(), cast.status().message());
+    }
+    cols.push_back(cast->ToColumn(rows));
+  }
+  return Batch(input_schema_, std::move(cols), rows);
+}
+
+void StreamSqlProcessor::Collect(sql::StreamResult& result, ProcessOutput* out) {
+  for (Batch& b : result.batches) {
+    if (b.num_rows() > 0) out->batches.push_back(std::move(b));
+  }
+  for (sql::LateRows& l : result.late) {
+    if (late_rows_ != nullptr) late_rows_->Increment(static_cast<uint64_t>(l.rows.num_rows()));
+    out->errors.push_back(ErrorRows(l.rows, l.reason));
+  }
+  result.batches.clear();
+  result.late.clear();
+  UpdateMetrics();
+}
+
+void StreamSqlProcessor::UpdateMetrics() {
+  if (query_ == nullptr || state_gauges_.empty()) return;
+  std::vector<sql::OperatorState> states = query_->State();
+  for (size_t i = 0; i < states.size() && i < state_gauges_.size(); ++i) {
+    state_gauges_[i].first->Set(states[i].keys);
+    state_gauges_[i].second->Set(states[i].bytes);
+  }
+}
+
+Status StreamSqlProcessor::Advance(int64_t watermark_us, ProcessOutput* out) {
+  if (watermark_us <= watermark_us_) return Status::OK();
+  watermark_us_ = watermark_us;
+  if (watermark_gauge_ != nullptr) watermark_gauge_->Set(watermark_us / 1'000'000);
+  if (query_ == nullptr) return Status::OK();
+  sql::StreamResult result;
+  Status st = query_->AdvanceWatermark(watermark_us, &result);
+  Collect(result, out);
+  return st;
+}
+
+Status StreamSqlProcessor::Process(Batch batch, ProcessOutput* out) {
+  if (batch.num_rows() == 0) return Status::OK();
+  std::optional<int64_t> advanced;
+  if (tracker_) {
+    ARK_ASSIGN_OR_RETURN(WatermarkTracker::Observed o, tracker_->Observe(batch));
+    for (auto& [rows, reason] : o.late) {
+      if (late_rows_ != nullptr) late_rows_->Increment(static_cast<uint64_t>(rows.num_rows()));
+      out->errors.push_back(ErrorRows(rows, reason));
+    }
+    batch = std::move(o.on_time);
+    advanced = o.watermark;
+  }
+  if (batch.num_rows() > 0) {
+    if (query_ == nullptr) ARK_RETURN_IF_ERROR(Plan(batch));
+    ARK_ASSIGN_OR_RETURN(Batch rows, Conform(batch));
+    sql::StreamResult result;
+    Status st = query_->Push(rows, &result);
+    Collect(result, out);
+    ARK_RETURN_IF_ERROR(st);
+  }
+  if (advanced) ARK_RETURN_IF_ERROR(Advance(*advanced, out));
+  return Status::OK();
+}
+
+std::optional<Processor::Clock::time_point> StreamSqlProcessor::NextDeadline() const {
+  if (!tracker_) return std::nullopt;
+  return tracker_->NextDeadline();
+}
+
+Status StreamSqlProcessor::OnTimer(Clock::time_point now, ProcessOutput* out) {
+  (void)now;
+  if (!tracker_) return Status::OK();
+  std::optional<int64_t> w = tracker_->OnTimer();
+  if (w) return Advance(*w, out);
+  return Status::OK();
+}
+
+Status StreamSqlProcessor::OnControl(const StreamMessage& control, ProcessOutput* out) {
+  switch (control.kind) {
+    case MessageKind::kWatermark:
+      // With its own event_time the processor goes by its tracker, not by upstream's.
+      if (!tracker_) return Advance(control.watermark_us, out);
+      return Status::OK();
+    case MessageKind::kEndOfStream: {
+      if (query_ == nullptr) return Status::OK();
+      sql::StreamResult result;
+      Status st = query_->Finish(&result);
+      Collect(result, out);
+      return st;
+    }
+    default:
+      return Status::OK();
+  }
+}
+
+void RegisterStreamSqlProcessor(Registry& registry) {
+  ConfigSpec spec(
+      "Runs one continuous SQL query over the stream, with state kept across batches: window "
+      "table functions (TUMBLE, HOP, CUMULATE) with aggregation emitted when the watermark "
+      "passes a window's end, and GROUP BY without windows as a changelog (__op).");
+  spec.String("query", "The continuous query (one SELECT).").Required();
+  spec.String("table_name", "The stream's name inside the query.").Default("flow");
+  spec.Object("event_time", "Where event time comes from and how the watermark follows it.",
+              EventTimeSpec());
+  registry.AddProcessor(
+      {.name = "stream_sql",
+       .summary = "Runs a continuous SQL query with windows and state.",
+       .spec = std::move(spec),
+       .example = "processors:\n"
+                  "  - type: json_to_arrow\n"
+                  "  - type: stream_sql\n"
+                  "    query: |\n"
+                  "      SELECT window_start, channel, count(*) AS bids\n"
+                  "      FROM TUMBLE(flow, ts, INTERVAL '10' SECOND)\n"
+                  "      GROUP BY window_start, window_end, channel\n"
+                  "    event_time: {column: ts, max_delay: 5s}\n"},
+      [](const ComponentConfig& cfg,
+         const ComponentContext& ctx) -> Result<std::unique_ptr<Processor>> {
+        (void)ctx;
+        StreamSqlOptions options;
+        options.query = cfg.GetString("query");
+        options.table_name = cfg.GetString("table_name");
+        if (options.table_name.empty()) {
+          return cfg.NodeOf("table_name").Error("table_name must not be empty");
+        }
+        if (cfg.Has("event_time")) {
+          options.event_time = EventTimeFromConfig(cfg.GetObject("event_time"));
+        }
+        Result<std::unique_ptr<StreamSqlProcessor>> p = StreamSqlProcessor::Make(options);
+        if (!p.ok()) return cfg.NodeOf("query").Error(p.status().message());
+        return std::unique_ptr<Processor>(std::move(p).value());
+      });
+}
+
+}  // namespace ark

@@ -1,0 +1,198 @@
+#include "sql/streaming/changelog_aggregate.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+
+#include "core/column_builder.h"
+#include "sql/operators/gather.h"
+#include "sql/operators/key_columns.h"
+
+namespace ark::sql {
+
+ChangelogAggregateOperator::ChangelogAggregateOperator(std::shared_ptr<const AggregateSpec> spec,
+                                                       std::string explain)
+    : spec_(std::move(spec)), explain_(std::move(explain)) {
+  if (grouped()) {
+    std::vector<DataType> types;
+    for (const auto& k : spec_->group_keys) types.push_back(k->type);
+    table_.emplace(std::move(types));
+  }
+  for (const AggregateCall& call : spec_->aggregates) {
+    offsets_.push_back(row_size_);
+    row_size_ += (call.function->state_size() + 7) / 8 * 8;
+  }
+  row_size_ = std::max<size_t>(row_size_, 8);
+}
+
+ChangelogAggregateOperator::~ChangelogAggregateOperator() {
+  for (int64_t g = 0; g < initialized_; ++g) {
+    for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+      spec_->aggregates[k].function->Destroy(GroupRow(g) + offsets_[k]);
+    }
+  }
+}
+
+void ChangelogAggregateOperator::EnsureGroups(int64_t n) {
+  while (static_cast<int64_t>(blocks_.size()) * kGroupsPerBlock < n) {
+    blocks_.push_back(std::make_unique<uint8_t[]>(static_cast<size_t>(kGroupsPerBlock) * row_size_));
+  }
+  for (int64_t g = initialized_; g < n; ++g) {
+    for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+      spec_->aggregates[k].function->Init(GroupRow(g) + offsets_[k]);
+    }
+  }
+  initialized_ = std::max(initialized_, n);
+  if (static_cast<int64_t>(counts_.size()) < n) counts_.resize(static_cast<size_t>(n), 0);
+}
+
+Result<Batch> ChangelogAggregateOperator::Results(const std::vector<int32_t>& groups,
+                                                  const std::vector<ColumnPtr>& keys,
+                                                  const std::vector<int64_t>& key_rows) const {
+  const int64_t n = static_cast<int64_t>(groups.size());
+  std::vector<ColumnPtr> cols;
+  for (const ColumnPtr& k : keys) {
+    ARK_ASSIGN_OR_RETURN(ColumnPtr c, GatherColumn(*k, key_rows));
+    cols.push_back(std::move(c));
+  }
+  std::vector<const uint8_t*> states(static_cast<size_t>(n));
+  for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+    const AggregateFunction& f = *spec_->aggregates[k].function;
+    for (int64_t i = 0; i < n; ++i) {
+      states[static_cast<size_t>(i)] = GroupRow(groups[static_cast<size_t>(i)]) + offsets_[k];
+    }
+    std::unique_ptr<ColumnBuilder> b = MakeBuilder(f.return_type());
+    b->Reserve(n);
+    ARK_RETURN_IF_ERROR(f.Finalize(states.data(), n, *b));
+    cols.push_back(b->Finish());
+  }
+  return Batch(spec_->output_schema, std::move(cols), n);
+}
+
+Status ChangelogAggregateOperator::Push(int port, const Delta& delta, std::vector<Delta>* out,
+                                        std::vector<LateRows>* late) {
+  (void)port;
+  (void)late;
+  const Batch& batch = delta.batch;
+  const int64_t rows = batch.num_rows();
+  if (rows == 0) return Status::OK();
+  const bool retract = IsRetraction(delta.kind);
+  std::vector<int32_t> ids(static_cast<size_t>(rows), 0);
+  const int64_t before = grouped() ? table_->size() : (initialized_ > 0 ? 1 : 0);
+  std::vector<ColumnPtr> keys;
+  if (grouped()) {
+    ARK_ASSIGN_OR_RETURN(keys, EvaluateKeyColumns(eval_, spec_->group_keys, batch));
+    ARK_RETURN_IF_ERROR(table_->FindOrInsert(keys, rows, ids.data()));
+    EnsureGroups(table_->size());
+  } else {
+    EnsureGroups(1);
+  }
+  // The groups this batch touches, in order of first appearance.
+  // (first_row: a row of the batch with the group's key, to take the key columns from.)
+  std::vector<int32_t> touched;
+  absl::flat_hash_map<int32_t, int64_t> first_row;
+  for (int64_t r = 0; r < rows; ++r) {
+    if (first_row.emplace(ids[static_cast<size_t>(r)], r).second) {
+      touched.push_back(ids[static_cast<size_t>(r)]);
+    }
+  }
+  auto key_rows = [&](const std::vector<int32_t>& groups) {
+    std::vector<int64_t> r;
+    r.reserve(groups.size());
+    for (int32_t g : groups) r.push_back(first_row.at(g));
+    return r;
+  };
+  // Previous results of the groups that had rows.
+  std::vector<int32_t> had_rows;
+  for (int32_t g : touched) {
+    if (g < before && counts_[static_cast<size_t>(g)] > 0) had_rows.push_back(g);
+  }
+  ARK_ASSIGN_OR_RETURN(Batch old_results, Results(had_rows, keys, key_rows(had_rows)));
+
+  // Update (or retract) every call's states.
+  std::vector<uint8_t*> states(static_cast<size_t>(rows));
+  for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+    const AggregateCall& call = spec_->aggregates[k];
+    const Batch* input = &batch;
+    Batch filtered;
+    std::vector<int32_t> sub_ids;
+    const int32_t* gids = ids.data();
+    int64_t n = rows;
+    if (call.filter != nullptr) {
+      ARK_ASSIGN_OR_RETURN(std::vector<int64_t> selected, eval_.SelectRows(*call.filter, batch));
+      if (selected.empty()) continue;
+      if (static_cast<int64_t>(selected.size()) != rows) {
+        ARK_ASSIGN_OR_RETURN(filtered, GatherBatch(batch, selected));
+        input = &filtered;
+        n = static_cast<int64_t>(selected.size());
+        sub_ids.resize(selected.size());
+        for (size_t i = 0; i < selected.size(); ++i) sub_ids[i] = ids[selected[i]];
+        gids = sub_ids.data();
+      }
+    }
+    ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> args, EvaluateKeyColumns(eval_, call.args, *input));
+    for (int64_t i = 0; i < n; ++i) states[static_cast<size_t>(i)] = GroupRow(gids[i]) + offsets_[k];
+    if (retract) {
+      ARK_RETURN_IF_ERROR(call.function->Retract(states.data(), args, n));
+    } else {
+      ARK_RETURN_IF_ERROR(call.function->Update(states.data(), args, n));
+    }
+  }
+  for (int32_t g : ids) counts_[static_cast<size_t>(g)] += retract ? -1 : 1;
+
+  // New results: updates for groups that had rows and still have, inserts for new ones, deletes
+  // for groups left without rows (their states start over).
+  std::vector<int32_t> updated, inserted;
+  std::vector<int64_t> updated_old, deleted_old;
+  for (size_t i = 0, j = 0; i < touched.size(); ++i) {
+    int32_t g = touched[i];
+    bool had = j < had_rows.size() && had_rows[j] == g;
+    int64_t old_row = had ? static_cast<int64_t>(j++) : -1;
+    int64_t count = counts_[static_cast<size_t>(g)];
+    if (count < 0) {
+      return Status::InvalidArgument(
+          "{}: a retraction for a group that has no rows (the input retracts a row it never "
+          "inserted)",
+          explain_);
+    }
+    if (count > 0) {
+      (had ? updated : inserted).push_back(g);
+      if (had) updated_old.push_back(old_row);
+    } else if (had) {
+      deleted_old.push_back(old_row);
+    }
+    if (count == 0) {
+      for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+        spec_->aggregates[k].function->Destroy(GroupRow(g) + offsets_[k]);
+        spec_->aggregates[k].function->Init(GroupRow(g) + offsets_[k]);
+      }
+    }
+  }
+  live_groups_ += static_cast<int64_t>(inserted.size()) - static_cast<int64_t>(deleted_old.size());
+  if (!deleted_old.empty()) {
+    ARK_ASSIGN_OR_RETURN(Batch b, GatherBatch(old_results, deleted_old));
+    out->push_back({std::move(b), RowKind::kDelete});
+  }
+  if (!updated.empty()) {
+    ARK_ASSIGN_OR_RETURN(Batch b, GatherBatch(old_results, updated_old));
+    out->push_back({std::move(b), RowKind::kUpdateBefore});
+    ARK_ASSIGN_OR_RETURN(Batch after, Results(updated, keys, key_rows(updated)));
+    out->push_back({std::move(after), RowKind::kUpdateAfter});
+  }
+  if (!inserted.empty()) {
+    ARK_ASSIGN_OR_RETURN(Batch b, Results(inserted, keys, key_rows(inserted)));
+    out->push_back({std::move(b), RowKind::kInsert});
+  }
+  return Status::OK();
+}
+
+OperatorState ChangelogAggregateOperator::State() const {
+  OperatorState s{explain_, live_groups_, 0};
+  s.bytes = static_cast<int64_t>(blocks_.size() * static_cast<size_t>(kGroupsPerBlock) * row_size_ +
+                                 counts_.capacity() * sizeof(int64_t));
+  if (table_) s.bytes += static_cast<int64_t>(table_->MemoryBytes());
+  return s;
+}
+
+}  // namespace ark::sql

@@ -1,0 +1,159 @@
+#include "sql/streaming/stream_join.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "sql/operators/key_columns.h"
+
+namespace ark::sql {
+
+StreamJoinOperator::StreamJoinOperator(std::shared_ptr<const JoinSpec> spec, Expiry left,
+                                       Expiry right, std::string explain)
+    : spec_(std::move(spec)), explain_(std::move(explain)) {
+  for (size_t i = 0; i < spec_->left_keys.size(); ++i) {
+    key_types_.push_back(spec_->left_keys[i]->type);
+    null_equality_.push_back(spec_->null_equals_null[i] ? NullEquality::kNullsEqual
+                                                        : NullEquality::kNullsNeverEqual);
+    sides_[0].keys.push_back(spec_->left_keys[i]->Clone());
+    sides_[1].keys.push_back(spec_->right_keys[i]->Clone());
+  }
+  sides_[0].expiry = left;
+  sides_[1].expiry = right;
+  for (Side& s : sides_) s.table.emplace(key_types_, null_equality_);
+}
+
+StreamJoinOperator::~StreamJoinOperator() = default;
+
+Status StreamJoinOperator::Insert(Side& side, const Batch& batch,
+                                  const std::vector<ColumnPtr>& keys) {
+  const int64_t n = batch.num_rows();
+  std::vector<int32_t> ids(static_cast<size_t>(n));
+  ARK_RETURN_IF_ERROR(side.table->FindOrInsert(keys, n, ids.data()));
+  if (static_cast<int64_t>(side.rows_by_key.size()) < side.table->size()) {
+    side.rows_by_key.resize(static_cast<size_t>(side.table->size()));
+  }
+  const uint32_t chunk = static_cast<uint32_t>(side.chunks.size());
+  int64_t end = INT64_MIN;
+  if (side.expiry.column >= 0) {
+    const Column& w = *batch.column(side.expiry.column);
+    for (int64_t r = 0; r < n; ++r) {
+      if (w.IsValid(r)) end = std::max(end, w.data<int64_t>()[r] + side.expiry.end_offset_us);
+    }
+  }
+  int64_t kept = 0;
+  for (int64_t r = 0; r < n; ++r) {
+    int32_t id = ids[static_cast<size_t>(r)];
+    if (id == KeyTable::kNoGroup) continue;  // a NULL key matches nothing, ever
+    side.rows_by_key[static_cast<size_t>(id)].push_back({chunk, static_cast<uint32_t>(r)});
+    ++kept;
+  }
+  side.chunks.push_back(batch);
+  side.chunk_end.push_back(end);
+  side.rows += kept;
+  side.bytes += batch.ByteSize();
+  return Status::OK();
+}
+
+Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>* out,
+                                std::vector<LateRows>* late) {
+  (void)late;
+  if (IsRetraction(delta.kind)) {
+    return Status::Internal("{}: got a retraction, but its inputs are append-only", explain_);
+  }
+  const Batch& batch = delta.batch;
+  const int64_t n = batch.num_rows();
+  if (n == 0) return Status::OK();
+  Side& mine = sides_[port];
+  Side& other = sides_[1 - port];
+  ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> keys, EvaluateKeyColumns(eval_, mine.keys, batch));
+
+  // Probe the other side.
+  if (other.table->size() > 0) {
+    std::vector<int32_t> ids(static_cast<size_t>(n));
+    ARK_RETURN_IF_ERROR(other.table->Find(keys, n, ids.data()));
+    std::vector<int64_t> my_rows;
+    std::vector<ChunkRow> other_rows;
+    for (int64_t r = 0; r < n; ++r) {
+      int32_t id = ids[static_cast<size_t>(r)];
+      if (id == KeyTable::kNoGroup) continue;
+      for (const ChunkRow& cr : other.rows_by_key[static_cast<size_t>(id)]) {
+        if (other.chunks[cr.chunk].num_rows() == 0) continue;  // dropped
+        my_rows.push_back(r);
+        other_rows.push_back(cr);
+      }
+    }
+    for (size_t from = 0; from < my_rows.size(); from += kOutputBatchRows) {
+      size_t count = std::min(my_rows.size() - from, static_cast<size_t>(kOutputBatchRows));
+      std::span<const int64_t> mine_idx(my_rows.data() + from, count);
+      std::span<const ChunkRow> other_idx(other_rows.data() + from, count);
+      ARK_ASSIGN_OR_RETURN(Batch a, GatherBatch(batch, mine_idx));
+      ARK_ASSIGN_OR_RETURN(Batch b, GatherBatchChunks(other.chunks, other_idx,
+                                                      port == 0 ? spec_->right_schema
+                                                                : spec_->left_schema));
+      const Batch& left = port == 0 ? a : b;
+      const Batch& right = port == 0 ? b : a;
+      std::vector<ColumnPtr> cols = left.columns();
+      cols.insert(cols.end(), right.columns().begin(), right.columns().end());
+      Batch joined(spec_->output_schema, std::move(cols), static_cast<int64_t>(count));
+      if (spec_->residual) {
+        ARK_ASSIGN_OR_RETURN(std::vector<int64_t> keep, eval_.SelectRows(*spec_->residual, joined));
+        if (keep.empty()) continue;
+        if (static_cast<int64_t>(keep.size()) != joined.num_rows()) {
+          ARK_ASSIGN_OR_RETURN(joined, GatherBatch(joined, keep));
+        }
+      }
+      out->push_back({std::move(joined), RowKind::kInsert});
+    }
+  }
+  return Insert(mine, batch, keys);
+}
+
+Status StreamJoinOperator::Rebuild(Side& side) {
+  std::vector<Batch> chunks = std::move(side.chunks);
+  std::vector<int64_t> ends = std::move(side.chunk_end);
+  side.chunks.clear();
+  side.chunk_end.clear();
+  side.rows_by_key.clear();
+  side.table.emplace(key_types_, null_equality_);
+  side.rows = 0;
+  side.bytes = 0;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (chunks[i].num_rows() == 0) continue;
+    ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> keys,
+                         EvaluateKeyColumns(eval_, side.keys, chunks[i]));
+    ARK_RETURN_IF_ERROR(Insert(side, chunks[i], keys));
+  }
+  return Status::OK();
+}
+
+Status StreamJoinOperator::OnWatermark(int64_t watermark_us, std::vector<Delta>* out) {
+  (void)out;
+  // Rows of windows that ended by the previous watermark have met every partner: the other
+  // side's rows of those windows were emitted at that watermark at the latest.
+  const int64_t horizon = previous_watermark_us_;
+  previous_watermark_us_ = std::max(previous_watermark_us_, watermark_us);
+  for (Side& side : sides_) {
+    if (side.expiry.column < 0) continue;
+    bool dropped = false;
+    for (size_t i = 0; i < side.chunks.size(); ++i) {
+      if (side.chunks[i].num_rows() > 0 && side.chunk_end[i] != INT64_MIN &&
+          side.chunk_end[i] <= horizon) {
+        side.chunks[i] = Batch();
+        dropped = true;
+      }
+    }
+    if (dropped) ARK_RETURN_IF_ERROR(Rebuild(side));
+  }
+  return Status::OK();
+}
+
+OperatorState StreamJoinOperator::State() const {
+  OperatorState s{explain_, 0, 0};
+  for (const Side& side : sides_) {
+    s.keys += side.rows;
+    s.bytes += static_cast<int64_t>(side.bytes + side.table->MemoryBytes());
+  }
+  return s;
+}
+
+}  // namespace ark::sql

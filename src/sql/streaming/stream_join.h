@@ -1,0 +1,81 @@
+// StreamJoinOperator: an inner equi-join of two append-only streams (symmetric hash join). Each
+// side keeps the rows it has seen in a hash table on its join keys; a new batch on one side probes
+// the other side's table (then the residual ON condition is applied to the pairs) and is added to
+// its own. Every match is found exactly once — by whichever of the two rows arrived later — and
+// the result is append-only.
+//
+// Window joins: when both sides' keys include the same window bound (window_end, or
+// window_start of a TUMBLE/HOP), a side's rows of a window can no longer match anything once the
+// watermark has passed that window's end and the other side's rows for it have arrived (they
+// arrive at that same watermark: windows are emitted when it passes their end). Rows are kept in
+// the batches they came in, and a batch whose latest window ended at or before the previous
+// watermark is dropped. Joins without a window bound keep every row (state TTL is not available
+// yet): they are for bounded inputs or small dimensions.
+//
+//   StreamJoinOperator join(spec, /*left_expiry=*/2, /*right_expiry=*/1, explain);
+//   join.Push(0, {auctions}, &out, &late);   // no match yet: the rows are kept
+//   join.Push(1, {bids}, &out, &late);       // bids matching kept auctions come out
+//
+// Thread-safety: one thread (stream_operator.h).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sql/expr/evaluator.h"
+#include "sql/operators/gather.h"
+#include "sql/operators/key_encoder.h"
+#include "sql/operators/operator.h"
+#include "sql/streaming/stream_operator.h"
+
+namespace ark::sql {
+
+class StreamJoinOperator final : public StreamOperator {
+ public:
+  // `expiry` per side: the input position of the window bound that expires its rows (-1: rows
+  // never expire) and the offset to add to it to get the window end.
+  struct Expiry {
+    int column = -1;
+    int64_t end_offset_us = 0;
+  };
+  StreamJoinOperator(std::shared_ptr<const JoinSpec> spec, Expiry left, Expiry right,
+                     std::string explain);
+  ~StreamJoinOperator() override;
+
+  int num_inputs() const override { return 2; }
+  Status Push(int port, const Delta& delta, std::vector<Delta>* out,
+              std::vector<LateRows>* late) override;
+  Status OnWatermark(int64_t watermark_us, std::vector<Delta>* out) override;
+  std::string Explain() const override { return explain_; }
+  bool stateful() const override { return true; }
+  // keys: rows kept on both sides; bytes: the kept batches and the hash tables.
+  OperatorState State() const override;
+
+ private:
+  struct Side {
+    std::vector<BoundExprPtr> keys;
+    Expiry expiry;
+    std::optional<KeyTable> table;
+    std::vector<std::vector<ChunkRow>> rows_by_key;  // by key id: the rows with that key
+    std::vector<Batch> chunks;                       // chunk index → batch (empty once dropped)
+    std::vector<int64_t> chunk_end;                  // latest window end of each chunk
+    int64_t rows = 0;
+    size_t bytes = 0;
+  };
+  Status Insert(Side& side, const Batch& batch, const std::vector<ColumnPtr>& keys);
+  Status Rebuild(Side& side);
+
+  const std::shared_ptr<const JoinSpec> spec_;
+  const std::string explain_;
+  std::vector<DataType> key_types_;
+  std::vector<NullEquality> null_equality_;
+  Side sides_[2];
+  ExpressionEvaluator eval_;
+  int64_t previous_watermark_us_ = INT64_MIN;
+};
+
+}  // namespace ark::sql

@@ -1,0 +1,538 @@
+#include "sql/streaming/streaming_query.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cctype>
+#include <functional>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "core/column_builder.h"
+#include "sql/binder.h"
+#include "sql/logical_plan.h"
+#include "sql/optimizer.h"
+#include "sql/parser.h"
+#include "sql/planner.h"
+#include "sql/sql_error.h"
+#include "sql/streaming/changelog_aggregate.h"
+#include "sql/streaming/stream_join.h"
+#include "sql/streaming/window_aggregate.h"
+
+namespace ark::sql {
+
+std::string_view RowKindName(RowKind kind) {
+  switch (kind) {
+    case RowKind::kInsert:
+      return "+I";
+    case RowKind::kUpdateBefore:
+      return "-U";
+    case RowKind::kUpdateAfter:
+      return "+U";
+    case RowKind::kDelete:
+      return "-D";
+  }
+  return "?";
+}
+
+namespace {
+
+// A batch operator that transforms each delta on its own (scan, filter, project, window table
+// function, UNION ALL, DISTINCT); the kind of the rows is kept.
+class BatchStep final : public StreamOperator {
+ public:
+  BatchStep(OperatorPtr op, int inputs, std::string explain, bool stateful)
+      : op_(std::move(op)), inputs_(inputs), explain_(std::move(explain)), stateful_(stateful) {}
+
+  int num_inputs() const override { return inputs_; }
+  Status Push(int port, const Delta& delta, std::vector<Delta>* out,
+              std::vector<LateRows>* late) override {
+    (void)late;
+    batches_.clear();
+    ARK_RETURN_IF_ERROR(op_->Push(port, delta.batch, &batches_));
+    for (Batch& b : batches_) {
+      if (b.num_rows() > 0) out->push_back({std::move(b), delta.kind});
+    }
+    return Status::OK();
+  }
+  std::string Explain() const override { return explain_; }
+  bool stateful() const override { return stateful_; }
+  OperatorState State() const override {
+    return {explain_, 0, static_cast<int64_t>(op_->StateBytes())};
+  }
+
+ private:
+  OperatorPtr op_;
+  int inputs_;
+  std::string explain_;
+  bool stateful_;
+  std::vector<Batch> batches_;
+};
+
+// Where a column's values come from, when they are a window bound of a window table function.
+struct WindowOrigin {
+  bool is_end = false;
+  int64_t size_us = 0;
+  bool start_gives_end = false;  // TUMBLE, HOP: window_end = window_start + size
+};
+using Origins = absl::flat_hash_map<ColumnId, WindowOrigin>;
+
+// Follows window_start/window_end through projections (plain references) and aggregates (group
+// keys), so that a GROUP BY over them — even after renaming — is recognised as windowed.
+void CollectOrigins(const LogicalOp& op, Origins* origins) {
+  for (const auto& c : op.children) CollectOrigins(*c, origins);
+  switch (op.kind) {
+    case LogicalOpKind::kWindowTvf: {
+      size_t n = op.columns.size();
+      bool start_gives_end = op.window_tvf.kind != WindowTvfKind::kCumulate;
+      (*origins)[op.columns[n - 2].id] = {false, op.window_tvf.size_us, start_gives_end};
+      (*origins)[op.columns[n - 1].id] = {true, op.window_tvf.size_us, start_gives_end};
+      break;
+    }
+    case LogicalOpKind::kProject:
+      for (size_t i = 0; i < op.exprs.size(); ++i) {
+        const BoundExpr& e = *op.exprs[i];
+        if (e.kind != BoundExprKind::kColumn) continue;
+        auto it = origins->find(e.column_index);
+        if (it != origins->end()) (*origins)[op.columns[i].id] = it->second;
+      }
+      break;
+    case LogicalOpKind::kAggregate:
+      for (size_t i = 0; i < op.group_keys.size(); ++i) {
+        const BoundExpr& e = *op.group_keys[i];
+        if (e.kind != BoundExprKind::kColumn) continue;
+        auto it = origins->find(e.column_index);
+        if (it != origins->end()) (*origins)[op.columns[i].id] = it->second;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+std::string_view Unsupported(LogicalOpKind kind) {
+  switch (kind) {
+    case LogicalOpKind::kSort:
+      return "ORDER BY (a stream has no end to sort at; aggregate over windows instead)";
+    case LogicalOpKind::kLimit:
+    case LogicalOpKind::kTopN:
+      return "LIMIT (top-N over a stream comes with ROW_NUMBER() OVER (...) <= N, not yet "
+             "available)";
+    case LogicalOpKind::kWindow:
+      return "window functions with OVER (...)";
+    case LogicalOpKind::kSetOperation:
+      return "INTERSECT and EXCEPT";
+    case LogicalOpKind::kValues:
+      return "VALUES and constant FROM items";
+    default:
+      return "this operator";
+  }
+}
+
+// Whether an expression calls an aggregate function (not OVER a window); subqueries are their own
+// blocks and are not looked into.
+bool CallsAggregate(const Expr* e) {
+  if (e == nullptr) return false;
+  switch (e->kind) {
+    case ExprKind::kFunctionCall: {
+      const auto* f = static_cast<const FunctionCallExpr*>(e);
+      if (f->over == nullptr && FunctionRegistry::Builtins().FindAggregate(f->name) != nullptr) {
+        return true;
+      }
+      for (const auto& a : f->args) {
+        if (CallsAggregate(a.get())) return true;
+      }
+      return false;
+    }
+    case ExprKind::kUnary:
+      return CallsAggregate(static_cast<const UnaryExpr*>(e)->operand.get());
+    case ExprKind::kBinary: {
+      const auto* b = static_cast<const BinaryExpr*>(e);
+      return CallsAggregate(b->left.get()) || CallsAggregate(b->right.get());
+    }
+    case ExprKind::kCast:
+      return CallsAggregate(static_cast<const CastExpr*>(e)->operand.get());
+    case ExprKind::kCase: {
+      const auto* c = static_cast<const CaseExpr*>(e);
+      if (CallsAggregate(c->operand.get()) || CallsAggregate(c->else_result.get())) return true;
+      for (const auto& w : c->whens) {
+        if (CallsAggregate(w.condition.get()) || CallsAggregate(w.result.get())) return true;
+      }
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+bool IsWindowBound(const Expr* e) {
+  if (e == nullptr || e->kind != ExprKind::kColumnRef) return false;
+  const auto& parts = static_cast<const ColumnRefExpr*>(e)->parts;
+  return !parts.empty() && (parts.back() == "window_start" || parts.back() == "window_end");
+}
+
+void FindUnwindowed(const SelectStatement& s, std::optional<SourceLocation>* found);
+
+void FindUnwindowedInTable(const TableRef* t, std::optional<SourceLocation>* found) {
+  if (t == nullptr || found->has_value()) return;
+  switch (t->kind) {
+    case TableRefKind::kSubquery:
+      FindUnwindowed(*static_cast<const SubqueryRef*>(t)->subquery, found);
+      return;
+    case TableRefKind::kJoin: {
+      const auto* j = static_cast<const JoinRef*>(t);
+      FindUnwindowedInTable(j->left.get(), found);
+      FindUnwindowedInTable(j->right.get(), found);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void FindUnwindowed(const SelectStatement& s, std::optional<SourceLocation>* found) {
+  for (const CommonTableExpr& cte : s.ctes) FindUnwindowed(*cte.query, found);
+  if (s.left) FindUnwindowed(*s.left, found);
+  if (s.right) FindUnwindowed(*s.right, found);
+  if (found->has_value() || !s.core) return;
+  const SelectCore& core = *s.core;
+  FindUnwindowedInTable(core.from.get(), found);
+  if (found->has_value()) return;
+  bool aggregates = !core.group_by.empty() || core.group_by_all || CallsAggregate(core.having.get());
+  for (const SelectItem& item : core.select_list) aggregates = aggregates || CallsAggregate(item.expr.get());
+  if (!aggregates) return;
+  for (const ExprPtr& g : core.group_by) {
+    if (IsWindowBound(g.get())) return;
+    if (g->kind == ExprKind::kLiteral) {
+      // GROUP BY 1: the select-list item it names.
+      const auto* lit = static_cast<const LiteralExpr*>(g.get());
+      size_t k = static_cast<size_t>(std::atoll(lit->text.c_str()));
+      if (k >= 1 && k <= core.select_list.size() &&
+          IsWindowBound(core.select_list[k - 1].expr.get())) {
+        return;
+      }
+    }
+  }
+  *found = core.group_by.empty() ? core.loc : core.group_by.front()->loc;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> FindUnwindowedAggregation(std::string_view sql) {
+  ARK_ASSIGN_OR_RETURN(StatementPtr stmt, ParseStatement(sql));
+  if (stmt->kind != StatementKind::kSelect) return std::optional<std::string>();
+  std::optional<SourceLocation> found;
+  FindUnwindowed(*static_cast<const SelectStmt&>(*stmt).select, &found);
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(
+      fmt::format("the aggregation at {}:{} (not grouped by window_start/window_end)",
+                  found->line, found->column));
+}
+
+struct StreamingQuery::Impl {
+  std::string sql;
+  std::string table_name;
+  LogicalPlan logical;
+  std::unique_ptr<PhysicalPlan> physical;
+  KernelContext ctx;
+  std::vector<std::unique_ptr<StreamOperator>> ops;         // per physical node
+  std::vector<std::vector<std::pair<int, int>>> consumers;  // per node: (consumer, port)
+  std::vector<bool> retracting;                             // per node
+  std::vector<int> sources;                                 // scans of the input table
+  int root = -1;
+  SchemaPtr output_schema;
+  std::string retraction_source;
+  bool needs_watermarks = false;
+
+  Status Build();
+  Status Deliver(int node, std::vector<Delta>& deltas, StreamResult* out);
+  Status Emit(std::vector<Delta>& deltas, StreamResult* out);
+  Status Error(std::string_view message) const {
+    return Status::InvalidArgument("stream_sql: {}", message);
+  }
+};
+
+Status StreamingQuery::Impl::Build() {
+  const PhysicalPlan& plan = *physical;
+  if (!plan.init_plans.empty()) {
+    return Error(
+        "subqueries in expressions (scalar, EXISTS, IN) are not supported in continuous "
+        "queries yet");
+  }
+  if (plan.has_parameters) return Error("parameters ($1, ...) are not supported");
+  Origins origins;
+  CollectOrigins(*logical.root, &origins);
+  size_t n = plan.nodes.size();
+  ops.resize(n);
+  consumers.assign(n, {});
+  retracting.assign(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    const PhysicalNode& node = plan.nodes[i];
+    const LogicalOp& op = *node.logical;
+    bool input_retracts = false;
+    for (size_t port = 0; port < node.inputs.size(); ++port) {
+      consumers[static_cast<size_t>(node.inputs[port])].emplace_back(static_cast<int>(i),
+                                                                     static_cast<int>(port));
+      input_retracts = input_retracts || retracting[static_cast<size_t>(node.inputs[port])];
+    }
+    retracting[i] = input_retracts;
+    auto batch_step = [&](bool stateful) -> Status {
+      ARK_ASSIGN_OR_RETURN(OperatorPtr o, node.make(ParameterValues{}, &ctx));
+      ops[i] = std::make_unique<BatchStep>(std::move(o), static_cast<int>(node.inputs.size()),
+                                           node.explain, stateful);
+      return Status::OK();
+    };
+    switch (op.kind) {
+      case LogicalOpKind::kScan:
+        if (op.table != table_name) {
+          return Error(fmt::format(
+              "the query reads table {}, but a continuous query reads one stream, {}", op.table,
+              table_name));
+        }
+        sources.push_back(static_cast<int>(i));
+        ARK_RETURN_IF_ERROR(batch_step(false));
+        break;
+      case LogicalOpKind::kFilter:
+      case LogicalOpKind::kProject:
+      case LogicalOpKind::kWindowTvf:
+      case LogicalOpKind::kUnionAll:
+        ARK_RETURN_IF_ERROR(batch_step(false));
+        break;
+      case LogicalOpKind::kDistinct:
+        if (input_retracts) {
+          return Error(fmt::format("DISTINCT over the changelog of {} is not supported yet",
+                                   retraction_source));
+        }
+        ARK_RETURN_IF_ERROR(batch_step(true));
+        break;
+      case LogicalOpKind::kAggregate: {
+        // Windowed when a group key is a window bound.
+        int window_key = -1;
+        WindowOrigin origin;
+        for (size_t k = 0; k < op.group_keys.size(); ++k) {
+          const BoundExpr& e = *op.group_keys[k];
+          if (e.kind != BoundExprKind::kColumn) continue;
+          auto it = origins.find(e.column_index);
+          if (it == origins.end()) continue;
+          if (!it->second.is_end && !it->second.start_gives_end) continue;
+          // Prefer window_end; window_start works for TUMBLE and HOP.
+          if (window_key < 0 || it->second.is_end) {
+            window_key = static_cast<int>(k);
+            origin = it->second;
+          }
+        }
+        if (window_key >= 0) {
+          if (input_retracts) {
+            return Error(fmt::format("a windowed aggregation over the changelog of {} is not "
+                                     "supported yet",
+                                     retraction_source));
+          }
+          const BoundExpr& key = *node.aggregate->group_keys[static_cast<size_t>(window_key)];
+          if (key.kind != BoundExprKind::kColumn) {
+            return Status::Internal("stream_sql: the window key is not an input column");
+          }
+          auto make = node.make;
+          const KernelContext* c = &ctx;
+          ops[i] = std::make_unique<WindowAggregateOperator>(
+              [make, c]() { return make(ParameterValues{}, c); }, key.column_index,
+              origin.is_end ? 0 : origin.size_us, "Window" + node.explain.substr(4));
+          needs_watermarks = true;
+          break;
+        }
+        for (const AggregateCall& call : node.aggregate->aggregates) {
+          if (call.distinct || !call.order_by.empty()) {
+            return Error(fmt::format("{} without a window is not supported yet (it is over "
+                                     "TUMBLE/HOP/CUMULATE windows)",
+                                     call.display));
+          }
+          if (input_retracts && !call.function->retractable()) {
+            return Error(fmt::format("{} cannot be updated when rows are retracted (its input "
+                                     "is the changelog of {})",
+                                     call.display, retraction_source));
+          }
+        }
+        ops[i] = std::make_unique<ChangelogAggregateOperator>(node.aggregate,
+                                                              "Changelog" + node.explain.substr(4));
+        retracting[i] = true;
+        if (retraction_source.empty()) {
+          retraction_source = fmt::format("the aggregation without a window ({})", node.explain);
+        }
+        break;
+      }
+      case LogicalOpKind::kJoin: {
+        const JoinSpec& spec = *node.join;
+        if (spec.type != PhysicalJoinType::kInner || spec.left_keys.empty()) {
+          return Error(
+              "only inner joins with an equality condition are supported in continuous queries "
+              "yet (outer joins retract rows; joins without a key keep unbounded state)");
+        }
+        if (input_retracts) {
+          return Error(fmt::format("a join over the changelog of {} is not supported yet",
+                                   retraction_source));
+        }
+        // A window bound on both sides of one key: rows expire with their window.
+        StreamJoinOperator::Expiry expiry[2];
+        for (size_t k = 0; k < spec.left_keys.size(); ++k) {
+          const BoundExpr* sides[2] = {spec.left_keys[k].get(), spec.right_keys[k].get()};
+          WindowOrigin o[2];
+          bool both = true;
+          for (int side = 0; side < 2; ++side) {
+            if (sides[side]->kind != BoundExprKind::kColumn) {
+              both = false;
+              break;
+            }
+            ColumnId id = op.child(side).columns[static_cast<size_t>(sides[side]->column_index)].id;
+            auto it = origins.find(id);
+            if (it == origins.end() || (!it->second.is_end && !it->second.start_gives_end)) {
+              both = false;
+              break;
+            }
+            o[side] = it->second;
+          }
+          if (!both) continue;
+          for (int side = 0; side < 2; ++side) {
+            expiry[side] = {sides[side]->column_index, o[side].is_end ? 0 : o[side].size_us};
+          }
+          break;
+        }
+        std::string explain = "Stream" + node.explain;
+        if (expiry[0].column >= 0) explain = "Window" + node.explain;
+        ops[i] = std::make_unique<StreamJoinOperator>(node.join, expiry[0], expiry[1], explain);
+        break;
+      }
+      default:
+        return Error(fmt::format("{} is not supported in continuous queries", Unsupported(op.kind)));
+    }
+  }
+  root = plan.root;
+  SchemaPtr schema = plan.nodes[static_cast<size_t>(root)].schema;
+  if (retracting[static_cast<size_t>(root)]) {
+    std::vector<Field> fields = schema->fields();
+    fields.emplace_back("__op", DataType::String(), false);
+    schema = Schema::Make(std::move(fields));
+  } else {
+    retraction_source.clear();
+  }
+  output_schema = std::move(schema);
+  return Status::OK();
+}
+
+Status StreamingQuery::Impl::Emit(std::vector<Delta>& deltas, StreamResult* out) {
+  bool with_op = retracting[static_cast<size_t>(root)];
+  for (Delta& d : deltas) {
+    int64_t rows = d.batch.num_rows();
+    if (rows == 0) continue;
+    if (!with_op) {
+      out->batches.push_back(std::move(d.batch));
+      continue;
+    }
+    StringBuilder op;
+    std::string_view name = RowKindName(d.kind);
+    op.Reserve(rows);
+    for (int64_t r = 0; r < rows; ++r) op.Append(name);
+    std::vector<ColumnPtr> cols = d.batch.columns();
+    cols.push_back(op.Finish());
+    out->batches.emplace_back(output_schema, std::move(cols), rows);
+  }
+  return Status::OK();
+}
+
+Status StreamingQuery::Impl::Deliver(int node, std::vector<Delta>& deltas, StreamResult* out) {
+  if (deltas.empty()) return Status::OK();
+  if (node == root) return Emit(deltas, out);
+  std::vector<Delta> next;
+  for (const Delta& d : deltas) {
+    if (d.batch.num_rows() == 0) continue;
+    for (const auto& [consumer, port] : consumers[static_cast<size_t>(node)]) {
+      next.clear();
+      ARK_RETURN_IF_ERROR(
+          ops[static_cast<size_t>(consumer)]->Push(port, d, &next, &out->late));
+      ARK_RETURN_IF_ERROR(Deliver(consumer, next, out));
+    }
+  }
+  return Status::OK();
+}
+
+StreamingQuery::StreamingQuery() : impl_(std::make_unique<Impl>()) {}
+StreamingQuery::~StreamingQuery() = default;
+
+Result<std::unique_ptr<StreamingQuery>> StreamingQuery::Make(std::string_view sql,
+                                                             const Catalog& catalog,
+                                                             std::string_view table_name) {
+  ARK_ASSIGN_OR_RETURN(StatementPtr stmt, ParseStatement(sql));
+  if (stmt->kind != StatementKind::kSelect) {
+    return SqlError(StatusCode::kInvalidArgument, sql, stmt->loc,
+                    "a continuous query is one SELECT statement");
+  }
+  std::unique_ptr<StreamingQuery> q(new StreamingQuery());
+  Impl& impl = *q->impl_;
+  impl.sql = std::string(sql);
+  impl.table_name = std::string(table_name);
+  std::transform(impl.table_name.begin(), impl.table_name.end(), impl.table_name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const SelectStatement& select = *static_cast<const SelectStmt&>(*stmt).select;
+  ARK_ASSIGN_OR_RETURN(impl.logical, BindQuery(select, catalog, sql));
+  ARK_RETURN_IF_ERROR(Optimize(&impl.logical));
+  ARK_ASSIGN_OR_RETURN(impl.physical, CreatePhysicalPlan(impl.logical));
+  ARK_RETURN_IF_ERROR(impl.Build());
+  return q;
+}
+
+Status StreamingQuery::Push(const Batch& batch, StreamResult* out) {
+  if (batch.num_rows() == 0) return Status::OK();
+  for (int source : impl_->sources) {
+    std::vector<Delta> produced;
+    ARK_RETURN_IF_ERROR(impl_->ops[static_cast<size_t>(source)]->Push(
+        0, Delta{batch, RowKind::kInsert}, &produced, &out->late));
+    ARK_RETURN_IF_ERROR(impl_->Deliver(source, produced, out));
+  }
+  return Status::OK();
+}
+
+Status StreamingQuery::AdvanceWatermark(int64_t watermark_us, StreamResult* out) {
+  // Physical nodes are numbered inputs first: upstream windows close before downstream ones see
+  // the watermark.
+  for (size_t i = 0; i < impl_->ops.size(); ++i) {
+    std::vector<Delta> produced;
+    ARK_RETURN_IF_ERROR(impl_->ops[i]->OnWatermark(watermark_us, &produced));
+    ARK_RETURN_IF_ERROR(impl_->Deliver(static_cast<int>(i), produced, out));
+  }
+  return Status::OK();
+}
+
+Status StreamingQuery::Finish(StreamResult* out) {
+  for (size_t i = 0; i < impl_->ops.size(); ++i) {
+    std::vector<Delta> produced;
+    ARK_RETURN_IF_ERROR(impl_->ops[i]->Finish(&produced));
+    ARK_RETURN_IF_ERROR(impl_->Deliver(static_cast<int>(i), produced, out));
+  }
+  return Status::OK();
+}
+
+const SchemaPtr& StreamingQuery::output_schema() const { return impl_->output_schema; }
+bool StreamingQuery::retracting() const {
+  return impl_->retracting[static_cast<size_t>(impl_->root)];
+}
+const std::string& StreamingQuery::retraction_source() const { return impl_->retraction_source; }
+bool StreamingQuery::needs_watermarks() const { return impl_->needs_watermarks; }
+
+std::string StreamingQuery::Explain() const {
+  std::string out;
+  std::function<void(int, int)> line = [&](int node, int depth) {
+    out.append(static_cast<size_t>(depth) * 2, ' ');
+    out += impl_->ops[static_cast<size_t>(node)]->Explain();
+    out += '\n';
+    for (int in : impl_->physical->nodes[static_cast<size_t>(node)].inputs) line(in, depth + 1);
+  };
+  line(impl_->root, 0);
+  return out;
+}
+
+std::vector<OperatorState> StreamingQuery::State() const {
+  std::vector<OperatorState> states;
+  for (const auto& op : impl_->ops) {
+    if (op->stateful()) states.push_back(op->State());
+  }
+  return states;
+}
+
+}  // namespace ark::sql

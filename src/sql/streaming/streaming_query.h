@@ -1,0 +1,87 @@
+// StreamingQuery: one continuous SQL query over an unbounded input (DESIGN §4, streaming mode) —
+// what the `stream_sql` processor runs.
+//
+//   Catalog catalog;
+//   ARK_RETURN_IF_ERROR(catalog.AddTable("flow", input_schema));
+//   ARK_ASSIGN_OR_RETURN(auto q, StreamingQuery::Make(
+//       "SELECT window_start, auction, count(*) AS bids "
+//       "FROM TUMBLE(flow, date_time, INTERVAL '10' SECOND) GROUP BY 1, 2", catalog, "flow"));
+//   StreamResult r;
+//   ARK_RETURN_IF_ERROR(q->Push(batch, &r));               // windows fill up; nothing out yet
+//   ARK_RETURN_IF_ERROR(q->AdvanceWatermark(wm_us, &r));   // closed windows come out in r.batches
+//   ARK_RETURN_IF_ERROR(q->Finish(&r));                    // end of input: the open windows
+//
+// The query is bound and optimized like a batch query (same binder, optimizer and expressions),
+// then planned onto streaming operators (stream_operator.h): scans, filters, projections, window
+// table functions and UNION ALL run on each batch as it comes; GROUP BY over window_start/
+// window_end of a window table function keeps one aggregation per open window and emits it,
+// append-only, when the watermark passes the window's end; GROUP BY without a window (and global
+// aggregates) keeps every group and emits a changelog; SELECT DISTINCT keeps the rows seen.
+// A query whose result carries retractions has an `__op` column last ("+I", "-U", "+U", "-D").
+// Anything else (ORDER BY, LIMIT, joins, OVER windows, subqueries) is refused when the query is
+// planned, naming the operator.
+//
+// Thread-safety: one thread drives a query.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "core/batch.h"
+#include "sql/query.h"
+#include "sql/streaming/stream_operator.h"
+
+namespace ark::sql {
+
+struct StreamResult {
+  std::vector<Batch> batches;  // output_schema()
+  std::vector<LateRows> late;  // rows a window operator could not place, with the reason
+};
+
+// Before any schema is known: where `sql` aggregates without grouping by a window bound
+// (window_start/window_end of a window table function) — "the GROUP BY at 3:1" — which makes its
+// result a changelog; nullopt when every aggregation is windowed (or there is none). A syntactic
+// check (the planner's is exact): it lets a config be refused at start-up. ParseError when `sql`
+// does not parse.
+Result<std::optional<std::string>> FindUnwindowedAggregation(std::string_view sql);
+
+class StreamingQuery {
+ public:
+  // Plans `sql` (one SELECT) reading the stream `table_name` (a table of `catalog`). Errors carry
+  // line:column and a caret for what the binder finds, and name the operator for what streaming
+  // cannot run.
+  static Result<std::unique_ptr<StreamingQuery>> Make(std::string_view sql, const Catalog& catalog,
+                                                      std::string_view table_name);
+  ~StreamingQuery();
+
+  // One batch of the input stream (table_name's schema).
+  Status Push(const Batch& batch, StreamResult* out);
+  // Event time reached `watermark_us` (no later row is older): emits what that completes.
+  Status AdvanceWatermark(int64_t watermark_us, StreamResult* out);
+  // The input ended: emits what every operator still holds (open windows), oldest first.
+  Status Finish(StreamResult* out);
+
+  // The result schema; with a last column `__op` (string) when retracting().
+  const SchemaPtr& output_schema() const;
+  // True when the result is a changelog (updates and deletes), not append-only.
+  bool retracting() const;
+  // The operator that makes the result retracting ("HashAggregate keys=[...] ..."), or empty.
+  const std::string& retraction_source() const;
+  // True when some operator waits for watermarks (windowed aggregation).
+  bool needs_watermarks() const;
+  // The streaming plan, one operator per line, inputs indented below.
+  std::string Explain() const;
+  // The state of every stateful operator.
+  std::vector<OperatorState> State() const;
+
+ private:
+  StreamingQuery();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ark::sql

@@ -1,0 +1,233 @@
+#include "sql/streaming/streaming_query.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "core/column_builder.h"
+#include "sql/operators/test_batches.h"
+
+namespace ark::sql {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::Int64Col;
+using testing::MakeBatch;
+using testing::Rows;
+using testing::StrCol;
+
+constexpr int64_t kSecond = 1'000'000;
+// 2024-01-01 00:00:00 UTC in microseconds.
+constexpr int64_t kT0 = 1'704'067'200 * kSecond;
+
+ColumnPtr TsCol(const std::vector<int64_t>& seconds) {
+  Int64Builder b(DataType::Timestamp());
+  for (int64_t s : seconds) b.Append(kT0 + s * kSecond);
+  return b.Finish();
+}
+
+// Bids: auction, price, ts (seconds after kT0).
+Batch Bids(const std::vector<int64_t>& auction, const std::vector<int64_t>& price,
+           const std::vector<int64_t>& ts) {
+  std::vector<std::optional<int64_t>> a(auction.begin(), auction.end());
+  std::vector<std::optional<int64_t>> p(price.begin(), price.end());
+  return MakeBatch({{"auction", Int64Col(a)}, {"price", Int64Col(p)}, {"ts", TsCol(ts)}});
+}
+
+std::unique_ptr<StreamingQuery> Make(const std::string& sql) {
+  Catalog catalog;
+  EXPECT_TRUE(catalog.AddTable("flow", Bids({}, {}, {}).schema()).ok());
+  auto q = StreamingQuery::Make(sql, catalog, "flow");
+  EXPECT_TRUE(q.ok()) << q.status().ToString();
+  return q.ok() ? std::move(q).value() : nullptr;
+}
+
+Status MakeError(const std::string& sql) {
+  Catalog catalog;
+  EXPECT_TRUE(catalog.AddTable("flow", Bids({}, {}, {}).schema()).ok());
+  return StreamingQuery::Make(sql, catalog, "flow").status();
+}
+
+TEST(StreamingQueryTest, TumbleEmitsEachWindowOnceWhenTheWatermarkPassesItsEnd) {
+  auto q = Make(
+      "SELECT auction, window_start, count(*) AS bids, sum(price) AS total "
+      "FROM TUMBLE(flow, ts, INTERVAL '10' SECOND) GROUP BY auction, window_start, window_end");
+  ASSERT_NE(q, nullptr);
+  EXPECT_TRUE(q->needs_watermarks());
+  EXPECT_FALSE(q->retracting());
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 2, 1}, {10, 20, 30}, {1, 2, 12}), &r).ok());
+  EXPECT_TRUE(r.batches.empty());
+  ASSERT_EQ(q->State().size(), 1u);
+  EXPECT_EQ(q->State()[0].keys, 2);  // two open windows
+  ASSERT_TRUE(q->AdvanceWatermark(kT0 + 9 * kSecond, &r).ok());
+  EXPECT_TRUE(r.batches.empty());
+  ASSERT_TRUE(q->AdvanceWatermark(kT0 + 10 * kSecond, &r).ok());
+  EXPECT_THAT(Rows(r.batches),
+              ElementsAre("1|2024-01-01T00:00:00Z|1|10", "2|2024-01-01T00:00:00Z|1|20"));
+  r.batches.clear();
+  ASSERT_TRUE(q->Push(Bids({1}, {5}, {15}), &r).ok());
+  ASSERT_TRUE(q->Finish(&r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|2024-01-01T00:00:10Z|2|35"));
+  EXPECT_EQ(q->State()[0].keys, 0);
+}
+
+TEST(StreamingQueryTest, RowsOfAClosedWindowAreLateAndNotCounted) {
+  auto q = Make(
+      "SELECT window_end, count(*) AS n FROM TUMBLE(flow, ts, INTERVAL '10' SECOND) "
+      "GROUP BY window_end");
+  ASSERT_NE(q, nullptr);
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1}, {1}, {3}), &r).ok());
+  ASSERT_TRUE(q->AdvanceWatermark(kT0 + 10 * kSecond, &r).ok());
+  ASSERT_TRUE(q->Push(Bids({2, 3}, {1, 1}, {4, 11}), &r).ok());
+  ASSERT_EQ(r.late.size(), 1u);
+  EXPECT_EQ(r.late[0].rows.num_rows(), 1);
+  EXPECT_THAT(r.late[0].reason, HasSubstr("late: the row's window closed"));
+  ASSERT_TRUE(q->Finish(&r).ok());
+  EXPECT_THAT(Rows(r.batches),
+              ElementsAre("2024-01-01T00:00:10Z|1", "2024-01-01T00:00:20Z|1"));
+}
+
+TEST(StreamingQueryTest, HopCountsEveryWindowOfARow) {
+  auto q = Make(
+      "SELECT window_start, window_end, count(*) AS n, max(price) AS top "
+      "FROM HOP(flow, ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND) "
+      "GROUP BY window_start, window_end");
+  ASSERT_NE(q, nullptr);
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 1}, {7, 3}, {2, 6}), &r).ok());
+  ASSERT_TRUE(q->AdvanceWatermark(kT0 + 10 * kSecond, &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("2023-12-31T23:59:55Z|2024-01-01T00:00:05Z|1|7",
+                                           "2024-01-01T00:00:00Z|2024-01-01T00:00:10Z|2|7"));
+  r.batches.clear();
+  ASSERT_TRUE(q->Finish(&r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("2024-01-01T00:00:05Z|2024-01-01T00:00:15Z|1|3"));
+}
+
+TEST(StreamingQueryTest, WindowStartAloneIdentifiesATumblingWindow) {
+  auto q = Make(
+      "SELECT window_start AS ws, count(DISTINCT auction) AS auctions "
+      "FROM TUMBLE(flow, ts, INTERVAL '10' SECOND) WHERE price > 1 GROUP BY window_start");
+  ASSERT_NE(q, nullptr);
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 1, 2, 3}, {5, 6, 7, 1}, {1, 2, 3, 4}), &r).ok());
+  ASSERT_TRUE(q->AdvanceWatermark(kT0 + 10 * kSecond, &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("2024-01-01T00:00:00Z|2"));
+}
+
+TEST(StreamingQueryTest, GroupByWithoutAWindowEmitsAChangelog) {
+  auto q = Make("SELECT auction, count(*) AS n, sum(price) AS total FROM flow GROUP BY auction");
+  ASSERT_NE(q, nullptr);
+  EXPECT_FALSE(q->needs_watermarks());
+  EXPECT_TRUE(q->retracting());
+  EXPECT_THAT(q->retraction_source(), HasSubstr("aggregation without a window"));
+  EXPECT_EQ(q->output_schema()->field(3).name, "__op");
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 2, 1}, {10, 20, 30}, {1, 2, 3}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|2|40|+I", "2|1|20|+I"));
+  r.batches.clear();
+  ASSERT_TRUE(q->Push(Bids({2, 3}, {5, 1}, {4, 5}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("2|1|20|-U", "2|2|25|+U", "3|1|1|+I"));
+}
+
+TEST(StreamingQueryTest, AnAggregateOverAChangelogRetracts) {
+  // How many auctions have each number of bids: the inner counts change, so the outer one
+  // retracts the old count and adds the new.
+  auto q = Make(
+      "SELECT n, count(*) AS auctions FROM "
+      "(SELECT auction, count(*) AS n FROM flow GROUP BY auction) AS per_auction GROUP BY n");
+  ASSERT_NE(q, nullptr);
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 2}, {1, 1}, {1, 2}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|2|+I"));
+  r.batches.clear();
+  ASSERT_TRUE(q->Push(Bids({1}, {1}, {3}), &r).ok());
+  // Auction 1 moves from n=1 to n=2.
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|2|-U", "1|1|+U", "2|1|+I"));
+  r.batches.clear();
+  ASSERT_TRUE(q->Push(Bids({2}, {1}, {4}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|1|-D", "2|1|-U", "2|2|+U"));
+}
+
+TEST(StreamingQueryTest, NonRetractableAggregatesOverAChangelogAreRefused) {
+  Status st = MakeError(
+      "SELECT max(n) FROM (SELECT auction, count(*) AS n FROM flow GROUP BY auction) AS c");
+  EXPECT_THAT(st.ToString(), HasSubstr("max(n) cannot be updated when rows are retracted"));
+}
+
+TEST(StreamingQueryTest, WhatAStreamCannotDoIsRefusedByName) {
+  EXPECT_THAT(MakeError("SELECT * FROM flow ORDER BY price").ToString(), HasSubstr("ORDER BY"));
+  EXPECT_THAT(MakeError("SELECT * FROM flow LIMIT 3").ToString(), HasSubstr("LIMIT"));
+  EXPECT_THAT(
+      MakeError("SELECT * FROM flow a LEFT JOIN flow b ON a.auction = b.auction").ToString(),
+      HasSubstr("only inner joins with an equality condition"));
+  EXPECT_THAT(MakeError("SELECT * FROM other").ToString(), HasSubstr("other"));
+  EXPECT_THAT(
+      MakeError("SELECT auction, count(DISTINCT price) FROM flow GROUP BY auction").ToString(),
+      HasSubstr("count(DISTINCT price) without a window is not supported yet"));
+}
+
+TEST(StreamingQueryTest, AnInnerJoinMatchesRowsWhicheverSideArrivesFirst) {
+  auto q = Make(
+      "SELECT a.auction, a.price AS first, b.price AS later FROM flow a JOIN flow b "
+      "ON a.auction = b.auction AND b.ts > a.ts");
+  ASSERT_NE(q, nullptr);
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 2}, {10, 20}, {1, 2}), &r).ok());
+  EXPECT_TRUE(r.batches.empty());  // a row never pairs with itself (b.ts > a.ts)
+  ASSERT_TRUE(q->Push(Bids({1}, {30}, {3}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|10|30"));
+  ASSERT_EQ(q->State().size(), 1u);
+  EXPECT_EQ(q->State()[0].keys, 6);  // three rows on each side
+}
+
+TEST(StreamingQueryTest, AWindowJoinPairsTheResultsOfOneWindowAndForgetsThem) {
+  // Nexmark q8's shape: two windowed aggregations of the same windows, joined on the window.
+  auto q = Make(
+      "SELECT s.auction, s.window_start, s.bids, m.top FROM "
+      "(SELECT auction, window_start, window_end, count(*) AS bids "
+      " FROM TUMBLE(flow, ts, INTERVAL '10' SECOND) GROUP BY auction, window_start, window_end) s "
+      "JOIN "
+      "(SELECT window_start, window_end, max(price) AS top "
+      " FROM TUMBLE(flow, ts, INTERVAL '10' SECOND) GROUP BY window_start, window_end) m "
+      "ON s.window_start = m.window_start AND s.window_end = m.window_end");
+  ASSERT_NE(q, nullptr);
+  EXPECT_THAT(q->Explain(), HasSubstr("WindowHashJoin"));
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 2, 1}, {10, 20, 30}, {1, 2, 12}), &r).ok());
+  ASSERT_TRUE(q->AdvanceWatermark(kT0 + 10 * kSecond, &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|2024-01-01T00:00:00Z|1|20",
+                                           "2|2024-01-01T00:00:00Z|1|20"));
+  r.batches.clear();
+  ASSERT_TRUE(q->AdvanceWatermark(kT0 + 20 * kSecond, &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|2024-01-01T00:00:10Z|1|30"));
+  // The first window's rows were dropped at the second watermark; the second's at the next.
+  int64_t join_rows = 0;
+  for (const OperatorState& s : q->State()) {
+    if (s.name.starts_with("WindowHashJoin")) join_rows = s.keys;
+  }
+  EXPECT_EQ(join_rows, 2);
+  ASSERT_TRUE(q->AdvanceWatermark(kT0 + 30 * kSecond, &r).ok());
+  for (const OperatorState& s : q->State()) {
+    if (s.name.starts_with("WindowHashJoin")) join_rows = s.keys;
+  }
+  EXPECT_EQ(join_rows, 0);
+}
+
+TEST(StreamingQueryTest, StatelessQueriesPassRowsThrough) {
+  auto q = Make("SELECT auction, price * 2 AS p2 FROM flow WHERE price > 10");
+  ASSERT_NE(q, nullptr);
+  EXPECT_FALSE(q->needs_watermarks());
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 2}, {10, 20}, {1, 2}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("2|40"));
+  EXPECT_TRUE(q->State().empty());
+  EXPECT_EQ(q->Explain(),
+            "Project [auction, price * 2 AS p2]\n"
+            "  Filter (price > 10)\n"
+            "    Scan flow [auction, price]\n");
+}
+
+}  // namespace
+}  // namespace ark::sql

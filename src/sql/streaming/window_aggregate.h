@@ -1,0 +1,59 @@
+// WindowAggregateOperator: GROUP BY over window table function columns (TUMBLE/HOP/CUMULATE) with
+// emit on window close: each window's groups are aggregated as rows arrive (one HashAggregate per
+// open window, so FILTER, DISTINCT and ORDER BY inside calls work as in batch queries) and
+// emitted once, append-only, when the watermark passes the window's end; the window's state is
+// then dropped. At end of input every open window is emitted, oldest first.
+//
+// Rows are routed by the window's end, read from the grouping key `window_column` (window_end, or
+// window_start plus `end_offset_us` for TUMBLE/HOP where start + size = end). A row whose window
+// already closed (its end <= the watermark) is late: it is reported with the reason, not counted.
+//
+//   WindowAggregateOperator agg(make_hash_aggregate, /*window_column=*/1, /*end_offset_us=*/0,
+//                               "WindowAggregate ...");
+//   agg.Push(0, {batch}, &out, &late);     // nothing out yet
+//   agg.OnWatermark(wm, &out);             // the windows with end <= wm, in end order
+//
+// Thread-safety: one thread (stream_operator.h).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sql/operators/operator.h"
+#include "sql/streaming/stream_operator.h"
+
+namespace ark::sql {
+
+class WindowAggregateOperator final : public StreamOperator {
+ public:
+  using MakeAggregate = std::function<Result<OperatorPtr>()>;
+  WindowAggregateOperator(MakeAggregate make, int window_column, int64_t end_offset_us,
+                          std::string explain);
+
+  Status Push(int port, const Delta& delta, std::vector<Delta>* out,
+              std::vector<LateRows>* late) override;
+  Status OnWatermark(int64_t watermark_us, std::vector<Delta>* out) override;
+  Status Finish(std::vector<Delta>* out) override;
+  std::string Explain() const override { return explain_; }
+  bool stateful() const override { return true; }
+  // keys: open windows; bytes: their hash tables and aggregate states.
+  OperatorState State() const override;
+
+  int64_t open_windows() const { return static_cast<int64_t>(windows_.size()); }
+
+ private:
+  Status Emit(std::map<int64_t, OperatorPtr>::iterator it, std::vector<Delta>* out);
+  Status PushTo(int64_t end, const Batch& rows);
+
+  const MakeAggregate make_;
+  const int window_column_;
+  const int64_t end_offset_us_;
+  const std::string explain_;
+  int64_t watermark_us_ = INT64_MIN;
+  std::map<int64_t, OperatorPtr> windows_;  // by window end
+};
+
+}  // namespace ark::sql
