@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/time.h"
 #include "base/units.h"
 #include "runtime/error_rows.h"
 #include "sql/expr/cast.h"
@@ -85,6 +86,7 @@ Status StreamSqlProcessor::Plan(const Batch& batch) {
         "on watermarks from upstream, or at the end of the input");
   }
   spdlog::debug("stream_sql plan:\n{}", q->Explain());
+  next_expiry_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(options_.state_ttl);
   input_schema_ = batch.schema();
   query_ = std::move(q);
   if (metrics_ != nullptr) {
@@ -179,6 +181,7 @@ Status StreamSqlProcessor::Process(Batch batch, ProcessOutput* out) {
     if (query_ == nullptr) ARK_RETURN_IF_ERROR(Plan(batch));
     ARK_ASSIGN_OR_RETURN(Batch rows, Conform(batch));
     sql::StreamResult result;
+    query_->SetProcessingTime(MonotonicMicros());
     Status st = query_->Push(rows, &result);
     Collect(result, out);
     ARK_RETURN_IF_ERROR(st);
@@ -188,12 +191,26 @@ Status StreamSqlProcessor::Process(Batch batch, ProcessOutput* out) {
 }
 
 std::optional<Processor::Clock::time_point> StreamSqlProcessor::NextDeadline() const {
-  if (!tracker_) return std::nullopt;
-  return tracker_->NextDeadline();
+  std::optional<Clock::time_point> next;
+  if (tracker_) next = tracker_->NextDeadline();
+  if (options_.state_ttl.count() > 0 && query_ != nullptr && (!next || next_expiry_ < *next)) {
+    next = next_expiry_;
+  }
+  return next;
 }
 
 Status StreamSqlProcessor::OnTimer(Clock::time_point now, ProcessOutput* out) {
-  (void)now;
+  if (options_.state_ttl.count() > 0 && query_ != nullptr && now >= next_expiry_) {
+    // Checked every half TTL: state lives between one TTL and one and a half.
+    auto half = std::max<Clock::duration>(
+        std::chrono::duration_cast<Clock::duration>(options_.state_ttl / 2),
+        std::chrono::milliseconds(100));
+    next_expiry_ = now + half;
+    int64_t ttl_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(options_.state_ttl).count();
+    ARK_RETURN_IF_ERROR(query_->ExpireState(MonotonicMicros() - ttl_us));
+    UpdateMetrics();
+  }
   if (!tracker_) return Status::OK();
   std::optional<int64_t> w = tracker_->OnTimer();
   if (w) return Advance(*w, out);
@@ -225,6 +242,10 @@ void RegisterStreamSqlProcessor(Registry& registry) {
       "passes a window's end, and GROUP BY without windows as a changelog (__op).");
   spec.String("query", "The continuous query (one SELECT).").Required();
   spec.String("table_name", "The stream's name inside the query.").Default("flow");
+  spec.Duration("state_ttl",
+                "Forget groups of aggregations without windows and rows of joins not touched for "
+                "this long (processing time); 0s: keep them.")
+      .Default("0s");
   spec.Object("event_time", "Where event time comes from and how the watermark follows it.",
               EventTimeSpec());
   registry.AddProcessor(
@@ -247,6 +268,10 @@ void RegisterStreamSqlProcessor(Registry& registry) {
         options.table_name = cfg.GetString("table_name");
         if (options.table_name.empty()) {
           return cfg.NodeOf("table_name").Error("table_name must not be empty");
+        }
+        options.state_ttl = cfg.GetDuration("state_ttl");
+        if (options.state_ttl.count() < 0) {
+          return cfg.NodeOf("state_ttl").Error("state_ttl must not be negative");
         }
         if (cfg.Has("event_time")) {
           options.event_time = EventTimeFromConfig(cfg.GetObject("event_time"));

@@ -29,6 +29,7 @@
 // Thread-safety: stateful: called from the stream's ordered stage only.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,8 @@ struct StreamSqlOptions {
   std::string query;
   std::string table_name = "flow";
   std::optional<EventTimeOptions> event_time;
+  // Forget groups and join rows not touched for this long (processing time); 0: never.
+  std::chrono::nanoseconds state_ttl{0};
 };
 
 class StreamSqlProcessor final : public Processor {
@@ -80,6 +83,7 @@ class StreamSqlProcessor final : public Processor {
   std::unique_ptr<sql::StreamingQuery> query_;
   SchemaPtr input_schema_;
   int64_t watermark_us_ = WatermarkTracker::kNoWatermark;
+  Clock::time_point next_expiry_;
 
   Downstream downstream_;
   MetricsRegistry* metrics_ = nullptr;

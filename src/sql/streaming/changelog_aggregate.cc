@@ -1,6 +1,7 @@
 #include "sql/streaming/changelog_aggregate.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -12,8 +13,8 @@
 namespace ark::sql {
 
 ChangelogAggregateOperator::ChangelogAggregateOperator(std::shared_ptr<const AggregateSpec> spec,
-                                                       std::string explain)
-    : spec_(std::move(spec)), explain_(std::move(explain)) {
+                                                       std::string explain, const int64_t* now_us)
+    : spec_(std::move(spec)), explain_(std::move(explain)), now_us_(now_us) {
   if (grouped()) {
     std::vector<DataType> types;
     for (const auto& k : spec_->group_keys) types.push_back(k->type);
@@ -45,6 +46,7 @@ void ChangelogAggregateOperator::EnsureGroups(int64_t n) {
   }
   initialized_ = std::max(initialized_, n);
   if (static_cast<int64_t>(counts_.size()) < n) counts_.resize(static_cast<size_t>(n), 0);
+  if (static_cast<int64_t>(touched_us_.size()) < n) touched_us_.resize(static_cast<size_t>(n), 0);
 }
 
 Result<Batch> ChangelogAggregateOperator::Results(const std::vector<int32_t>& groups,
@@ -140,6 +142,9 @@ Status ChangelogAggregateOperator::Push(int port, const Delta& delta, std::vecto
     }
   }
   for (int32_t g : ids) counts_[static_cast<size_t>(g)] += retract ? -1 : 1;
+  if (now_us_ != nullptr) {
+    for (int32_t g : touched) touched_us_[static_cast<size_t>(g)] = *now_us_;
+  }
 
   // New results: updates for groups that had rows and still have, inserts for new ones, deletes
   // for groups left without rows (their states start over).
@@ -184,6 +189,68 @@ Status ChangelogAggregateOperator::Push(int port, const Delta& delta, std::vecto
     ARK_ASSIGN_OR_RETURN(Batch b, Results(inserted, keys, key_rows(inserted)));
     out->push_back({std::move(b), RowKind::kInsert});
   }
+  return Status::OK();
+}
+
+Status ChangelogAggregateOperator::ExpireState(int64_t before_us) {
+  std::vector<int64_t> keep;
+  int64_t expired = 0;
+  for (int64_t g = 0; g < initialized_; ++g) {
+    size_t i = static_cast<size_t>(g);
+    if (counts_[i] > 0 && touched_us_[i] >= before_us) {
+      keep.push_back(g);
+    } else if (counts_[i] > 0) {
+      ++expired;
+    }
+  }
+  if (expired == 0 && static_cast<int64_t>(keep.size()) * 2 > initialized_) return Status::OK();
+  live_groups_ -= expired;
+  if (!grouped()) {
+    // One group: start it over.
+    for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+      spec_->aggregates[k].function->Destroy(GroupRow(0) + offsets_[k]);
+      spec_->aggregates[k].function->Init(GroupRow(0) + offsets_[k]);
+    }
+    if (!keep.empty()) return Status::OK();
+    counts_[0] = 0;
+    return Status::OK();
+  }
+  // Compact: a new key table and state rows holding the kept groups only, in their old order.
+  std::vector<ColumnPtr> kept_keys;
+  for (const ColumnPtr& all : table_->KeyColumns(0, table_->size())) {
+    ARK_ASSIGN_OR_RETURN(ColumnPtr c, GatherColumn(*all, keep));
+    kept_keys.push_back(std::move(c));
+  }
+  const int64_t n = static_cast<int64_t>(keep.size());
+  KeyTable table(table_->key_types());
+  std::vector<int32_t> ids(static_cast<size_t>(n));
+  if (n > 0) ARK_RETURN_IF_ERROR(table.FindOrInsert(kept_keys, n, ids.data()));
+  std::vector<std::unique_ptr<uint8_t[]>> blocks;
+  while (static_cast<int64_t>(blocks.size()) * kGroupsPerBlock < n) {
+    blocks.push_back(std::make_unique<uint8_t[]>(static_cast<size_t>(kGroupsPerBlock) * row_size_));
+  }
+  std::vector<int64_t> counts(static_cast<size_t>(n)), touched(static_cast<size_t>(n));
+  std::vector<bool> moved(static_cast<size_t>(initialized_), false);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t g = keep[static_cast<size_t>(i)];
+    uint8_t* to = blocks[static_cast<size_t>(i / kGroupsPerBlock)].get() +
+                  static_cast<size_t>(i % kGroupsPerBlock) * row_size_;
+    std::memcpy(to, GroupRow(g), row_size_);  // the states move: no Destroy for these
+    moved[static_cast<size_t>(g)] = true;
+    counts[static_cast<size_t>(i)] = counts_[static_cast<size_t>(g)];
+    touched[static_cast<size_t>(i)] = touched_us_[static_cast<size_t>(g)];
+  }
+  for (int64_t g = 0; g < initialized_; ++g) {
+    if (moved[static_cast<size_t>(g)]) continue;
+    for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+      spec_->aggregates[k].function->Destroy(GroupRow(g) + offsets_[k]);
+    }
+  }
+  table_.emplace(std::move(table));
+  blocks_ = std::move(blocks);
+  counts_ = std::move(counts);
+  touched_us_ = std::move(touched);
+  initialized_ = n;
   return Status::OK();
 }
 

@@ -8,7 +8,8 @@
 //
 // State: one KeyTable of the group keys (keys are kept after a delete, so a group that returns
 // reuses its id), the aggregate states of every group in fixed-size rows, and a row count per
-// group. DISTINCT, FILTER and ORDER BY inside calls: FILTER is supported; DISTINCT and ORDER BY are
+// group. With a state TTL, groups not updated for that long are forgotten (no row is emitted; a
+// key that comes back starts a new group) and the key table is compacted. DISTINCT, FILTER and ORDER BY inside calls: FILTER is supported; DISTINCT and ORDER BY are
 // refused by the planner.
 //
 // Thread-safety: one thread (stream_operator.h).
@@ -29,11 +30,15 @@ namespace ark::sql {
 
 class ChangelogAggregateOperator final : public StreamOperator {
  public:
-  ChangelogAggregateOperator(std::shared_ptr<const AggregateSpec> spec, std::string explain);
+  // `now_us` (may be null: no TTL) is the processing time of the current batch, read at Push.
+  ChangelogAggregateOperator(std::shared_ptr<const AggregateSpec> spec, std::string explain,
+                             const int64_t* now_us = nullptr);
   ~ChangelogAggregateOperator() override;
 
   Status Push(int port, const Delta& delta, std::vector<Delta>* out,
               std::vector<LateRows>* late) override;
+  // Forgets the groups not updated since `before_us` and compacts the key table.
+  Status ExpireState(int64_t before_us) override;
   std::string Explain() const override { return explain_; }
   bool stateful() const override { return true; }
   // keys: groups with at least one row; bytes: key table and states.
@@ -61,6 +66,8 @@ class ChangelogAggregateOperator final : public StreamOperator {
   std::vector<std::unique_ptr<uint8_t[]>> blocks_;
   int64_t initialized_ = 0;
   std::vector<int64_t> counts_;  // rows per group (inserts minus retractions)
+  std::vector<int64_t> touched_us_;  // per group: when a batch last updated it
+  const int64_t* now_us_;
   int64_t live_groups_ = 0;
 };
 

@@ -8,8 +8,9 @@
 namespace ark::sql {
 
 StreamJoinOperator::StreamJoinOperator(std::shared_ptr<const JoinSpec> spec, Expiry left,
-                                       Expiry right, std::string explain)
-    : spec_(std::move(spec)), explain_(std::move(explain)) {
+                                       Expiry right, std::string explain,
+                                       const int64_t* now_us)
+    : spec_(std::move(spec)), explain_(std::move(explain)), now_us_(now_us) {
   for (size_t i = 0; i < spec_->left_keys.size(); ++i) {
     key_types_.push_back(spec_->left_keys[i]->type);
     null_equality_.push_back(spec_->null_equals_null[i] ? NullEquality::kNullsEqual
@@ -25,7 +26,7 @@ StreamJoinOperator::StreamJoinOperator(std::shared_ptr<const JoinSpec> spec, Exp
 StreamJoinOperator::~StreamJoinOperator() = default;
 
 Status StreamJoinOperator::Insert(Side& side, const Batch& batch,
-                                  const std::vector<ColumnPtr>& keys) {
+                                  const std::vector<ColumnPtr>& keys, int64_t arrival_us) {
   const int64_t n = batch.num_rows();
   std::vector<int32_t> ids(static_cast<size_t>(n));
   ARK_RETURN_IF_ERROR(side.table->FindOrInsert(keys, n, ids.data()));
@@ -49,6 +50,7 @@ Status StreamJoinOperator::Insert(Side& side, const Batch& batch,
   }
   side.chunks.push_back(batch);
   side.chunk_end.push_back(end);
+  side.chunk_arrival.push_back(arrival_us);
   side.rows += kept;
   side.bytes += batch.ByteSize();
   return Status::OK();
@@ -105,14 +107,15 @@ Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>
       out->push_back({std::move(joined), RowKind::kInsert});
     }
   }
-  return Insert(mine, batch, keys);
+  return Insert(mine, batch, keys, now_us_ != nullptr ? *now_us_ : 0);
 }
 
 Status StreamJoinOperator::Rebuild(Side& side) {
   std::vector<Batch> chunks = std::move(side.chunks);
-  std::vector<int64_t> ends = std::move(side.chunk_end);
+  std::vector<int64_t> arrivals = std::move(side.chunk_arrival);
   side.chunks.clear();
   side.chunk_end.clear();
+  side.chunk_arrival.clear();
   side.rows_by_key.clear();
   side.table.emplace(key_types_, null_equality_);
   side.rows = 0;
@@ -121,7 +124,7 @@ Status StreamJoinOperator::Rebuild(Side& side) {
     if (chunks[i].num_rows() == 0) continue;
     ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> keys,
                          EvaluateKeyColumns(eval_, side.keys, chunks[i]));
-    ARK_RETURN_IF_ERROR(Insert(side, chunks[i], keys));
+    ARK_RETURN_IF_ERROR(Insert(side, chunks[i], keys, arrivals[i]));
   }
   return Status::OK();
 }
@@ -138,6 +141,20 @@ Status StreamJoinOperator::OnWatermark(int64_t watermark_us, std::vector<Delta>*
     for (size_t i = 0; i < side.chunks.size(); ++i) {
       if (side.chunks[i].num_rows() > 0 && side.chunk_end[i] != INT64_MIN &&
           side.chunk_end[i] <= horizon) {
+        side.chunks[i] = Batch();
+        dropped = true;
+      }
+    }
+    if (dropped) ARK_RETURN_IF_ERROR(Rebuild(side));
+  }
+  return Status::OK();
+}
+
+Status StreamJoinOperator::ExpireState(int64_t before_us) {
+  for (Side& side : sides_) {
+    bool dropped = false;
+    for (size_t i = 0; i < side.chunks.size(); ++i) {
+      if (side.chunks[i].num_rows() > 0 && side.chunk_arrival[i] < before_us) {
         side.chunks[i] = Batch();
         dropped = true;
       }

@@ -9,8 +9,8 @@
 // watermark has passed that window's end and the other side's rows for it have arrived (they
 // arrive at that same watermark: windows are emitted when it passes their end). Rows are kept in
 // the batches they came in, and a batch whose latest window ended at or before the previous
-// watermark is dropped. Joins without a window bound keep every row (state TTL is not available
-// yet): they are for bounded inputs or small dimensions.
+// watermark is dropped. Joins without a window bound keep every row until the state TTL drops the
+// batches that arrived before it (ExpireState).
 //
 //   StreamJoinOperator join(spec, /*left_expiry=*/2, /*right_expiry=*/1, explain);
 //   join.Push(0, {auctions}, &out, &late);   // no match yet: the rows are kept
@@ -42,14 +42,17 @@ class StreamJoinOperator final : public StreamOperator {
     int column = -1;
     int64_t end_offset_us = 0;
   };
+  // `now_us` (may be null: no TTL) is the processing time of the current batch, read at Push.
   StreamJoinOperator(std::shared_ptr<const JoinSpec> spec, Expiry left, Expiry right,
-                     std::string explain);
+                     std::string explain, const int64_t* now_us = nullptr);
   ~StreamJoinOperator() override;
 
   int num_inputs() const override { return 2; }
   Status Push(int port, const Delta& delta, std::vector<Delta>* out,
               std::vector<LateRows>* late) override;
   Status OnWatermark(int64_t watermark_us, std::vector<Delta>* out) override;
+  // Drops the rows that arrived before `before_us`.
+  Status ExpireState(int64_t before_us) override;
   std::string Explain() const override { return explain_; }
   bool stateful() const override { return true; }
   // keys: rows kept on both sides; bytes: the kept batches and the hash tables.
@@ -63,10 +66,12 @@ class StreamJoinOperator final : public StreamOperator {
     std::vector<std::vector<ChunkRow>> rows_by_key;  // by key id: the rows with that key
     std::vector<Batch> chunks;                       // chunk index → batch (empty once dropped)
     std::vector<int64_t> chunk_end;                  // latest window end of each chunk
+    std::vector<int64_t> chunk_arrival;              // processing time it arrived
     int64_t rows = 0;
     size_t bytes = 0;
   };
-  Status Insert(Side& side, const Batch& batch, const std::vector<ColumnPtr>& keys);
+  Status Insert(Side& side, const Batch& batch, const std::vector<ColumnPtr>& keys,
+                int64_t arrival_us);
   Status Rebuild(Side& side);
 
   const std::shared_ptr<const JoinSpec> spec_;
@@ -76,6 +81,7 @@ class StreamJoinOperator final : public StreamOperator {
   Side sides_[2];
   ExpressionEvaluator eval_;
   int64_t previous_watermark_us_ = INT64_MIN;
+  const int64_t* now_us_;
 };
 
 }  // namespace ark::sql

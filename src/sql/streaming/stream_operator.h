@@ -67,6 +67,13 @@ class StreamOperator {
     (void)out;
     return Status::OK();
   }
+  // State TTL: forgets what has not been touched since `before_us` (processing time, the
+  // caller's clock) — groups not updated, join rows that arrived earlier. Nothing is emitted:
+  // like Flink's state TTL, a forgotten group starts over if its key comes back.
+  virtual Status ExpireState(int64_t before_us) {
+    (void)before_us;
+    return Status::OK();
+  }
   virtual std::string Explain() const = 0;
   virtual bool stateful() const { return false; }
   virtual OperatorState State() const { return {Explain(), 0, 0}; }

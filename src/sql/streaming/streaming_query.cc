@@ -117,8 +117,6 @@ std::string_view Unsupported(LogicalOpKind kind) {
     case LogicalOpKind::kTopN:
       return "LIMIT (top-N over a stream comes with ROW_NUMBER() OVER (...) <= N, not yet "
              "available)";
-    case LogicalOpKind::kWindow:
-      return "window functions with OVER (...)";
     case LogicalOpKind::kSetOperation:
       return "INTERSECT and EXCEPT";
     case LogicalOpKind::kValues:
@@ -242,6 +240,7 @@ struct StreamingQuery::Impl {
   SchemaPtr output_schema;
   std::string retraction_source;
   bool needs_watermarks = false;
+  int64_t now_us = 0;  // processing time of the current batch (state TTL)
 
   Status Build();
   Status Deliver(int node, std::vector<Delta>& deltas, StreamResult* out);
@@ -350,12 +349,50 @@ Status StreamingQuery::Impl::Build() {
                                      call.display, retraction_source));
           }
         }
-        ops[i] = std::make_unique<ChangelogAggregateOperator>(node.aggregate,
-                                                              "Changelog" + node.explain.substr(4));
+        ops[i] = std::make_unique<ChangelogAggregateOperator>(
+            node.aggregate, "Changelog" + node.explain.substr(4), &now_us);
         retracting[i] = true;
         if (retraction_source.empty()) {
           retraction_source = fmt::format("the aggregation without a window ({})", node.explain);
         }
+        break;
+      }
+      case LogicalOpKind::kWindow: {
+        // OVER (PARTITION BY window_start/window_end ...): each window's rows are complete when
+        // the watermark passes its end, so the window functions run then, per window (window
+        // top-N and deduplication: ROW_NUMBER() ... WHERE rn <= N above).
+        int window_key = -1;
+        WindowOrigin origin;
+        for (const WindowCall& call : op.windows) {
+          int found = -1;
+          for (const BoundExprPtr& p : call.partition_by) {
+            if (p->kind != BoundExprKind::kColumn) continue;
+            auto it = origins.find(p->column_index);
+            if (it == origins.end() || (!it->second.is_end && !it->second.start_gives_end)) {
+              continue;
+            }
+            found = op.child(0).IndexOf(p->column_index);
+            origin = it->second;
+            if (it->second.is_end) break;
+          }
+          if (found < 0) {
+            return Error(fmt::format("{} is not partitioned by a window (window_start or "
+                                     "window_end of TUMBLE/HOP/CUMULATE): over a stream, OVER "
+                                     "(...) needs a window to know when a partition is complete",
+                                     call.display));
+          }
+          window_key = found;
+        }
+        if (input_retracts) {
+          return Error(fmt::format("window functions over the changelog of {} are not supported",
+                                   retraction_source));
+        }
+        auto make = node.make;
+        const KernelContext* c = &ctx;
+        ops[i] = std::make_unique<WindowAggregateOperator>(
+            [make, c]() { return make(ParameterValues{}, c); }, window_key,
+            origin.is_end ? 0 : origin.size_us, "PerWindow " + node.explain);
+        needs_watermarks = true;
         break;
       }
       case LogicalOpKind::kJoin: {
@@ -396,7 +433,8 @@ Status StreamingQuery::Impl::Build() {
         }
         std::string explain = "Stream" + node.explain;
         if (expiry[0].column >= 0) explain = "Window" + node.explain;
-        ops[i] = std::make_unique<StreamJoinOperator>(node.join, expiry[0], expiry[1], explain);
+        ops[i] = std::make_unique<StreamJoinOperator>(node.join, expiry[0], expiry[1], explain,
+                                                      &now_us);
         break;
       }
       default:
@@ -485,6 +523,13 @@ Status StreamingQuery::Push(const Batch& batch, StreamResult* out) {
         0, Delta{batch, RowKind::kInsert}, &produced, &out->late));
     ARK_RETURN_IF_ERROR(impl_->Deliver(source, produced, out));
   }
+  return Status::OK();
+}
+
+void StreamingQuery::SetProcessingTime(int64_t now_us) { impl_->now_us = now_us; }
+
+Status StreamingQuery::ExpireState(int64_t before_us) {
+  for (const auto& op : impl_->ops) ARK_RETURN_IF_ERROR(op->ExpireState(before_us));
   return Status::OK();
 }
 

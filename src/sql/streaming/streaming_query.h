@@ -65,6 +65,11 @@ class StreamingQuery {
   // The input ended: emits what every operator still holds (open windows), oldest first.
   Status Finish(StreamResult* out);
 
+  // State TTL: the processing time (any clock in microseconds) stamped on state touched by the
+  // next batches, and the forgetting of what was touched before `before_us` (stream_operator.h).
+  void SetProcessingTime(int64_t now_us);
+  Status ExpireState(int64_t before_us);
+
   // The result schema; with a last column `__op` (string) when retracting().
   const SchemaPtr& output_schema() const;
   // True when the result is a changelog (updates and deletes), not append-only.

@@ -215,6 +215,61 @@ TEST(StreamingQueryTest, AWindowJoinPairsTheResultsOfOneWindowAndForgetsThem) {
   EXPECT_EQ(join_rows, 0);
 }
 
+TEST(StreamingQueryTest, WindowTopNRanksEachWindowWhenItCloses) {
+  auto q = Make(
+      "SELECT window_start, auction, price FROM ("
+      "  SELECT *, row_number() OVER (PARTITION BY window_start, window_end ORDER BY price DESC) "
+      "    AS rn FROM TUMBLE(flow, ts, INTERVAL '10' SECOND)) t "
+      "WHERE rn <= 2");
+  ASSERT_NE(q, nullptr);
+  EXPECT_TRUE(q->needs_watermarks());
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 2, 3, 4}, {10, 40, 30, 20}, {1, 2, 3, 11}), &r).ok());
+  ASSERT_TRUE(q->Push(Bids({5}, {35}, {4}), &r).ok());
+  EXPECT_TRUE(r.batches.empty());
+  ASSERT_TRUE(q->AdvanceWatermark(kT0 + 10 * kSecond, &r).ok());
+  EXPECT_THAT(Rows(r.batches),
+              ElementsAre("2024-01-01T00:00:00Z|2|40", "2024-01-01T00:00:00Z|5|35"));
+  r.batches.clear();
+  ASSERT_TRUE(q->Finish(&r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("2024-01-01T00:00:10Z|4|20"));
+}
+
+TEST(StreamingQueryTest, OverWithoutAWindowPartitionIsRefused) {
+  EXPECT_THAT(
+      MakeError("SELECT auction, row_number() OVER (PARTITION BY auction ORDER BY price) FROM flow")
+          .ToString(),
+      HasSubstr("is not partitioned by a window"));
+}
+
+TEST(StreamingQueryTest, StateTtlForgetsGroupsAndJoinRowsNotTouchedSinceThen) {
+  auto agg = Make("SELECT auction, count(*) AS n FROM flow GROUP BY auction");
+  ASSERT_NE(agg, nullptr);
+  StreamResult r;
+  agg->SetProcessingTime(100);
+  ASSERT_TRUE(agg->Push(Bids({1, 2}, {1, 1}, {1, 2}), &r).ok());
+  agg->SetProcessingTime(200);
+  ASSERT_TRUE(agg->Push(Bids({2, 3}, {1, 1}, {3, 4}), &r).ok());
+  ASSERT_TRUE(agg->ExpireState(150).ok());
+  EXPECT_EQ(agg->State()[0].keys, 2);  // auction 1 is forgotten
+  r.batches.clear();
+  ASSERT_TRUE(agg->Push(Bids({1, 2}, {1, 1}, {5, 6}), &r).ok());
+  // Auction 1 starts over (+I with 1); auction 2 kept its count.
+  EXPECT_THAT(Rows(r.batches), ElementsAre("2|2|-U", "2|3|+U", "1|1|+I"));
+
+  auto join = Make("SELECT a.auction FROM flow a JOIN flow b ON a.auction = b.auction");
+  ASSERT_NE(join, nullptr);
+  join->SetProcessingTime(100);
+  ASSERT_TRUE(join->Push(Bids({7}, {1}, {1}), &r).ok());
+  EXPECT_EQ(join->State()[0].keys, 2);
+  ASSERT_TRUE(join->ExpireState(150).ok());
+  EXPECT_EQ(join->State()[0].keys, 0);
+  r.batches.clear();
+  join->SetProcessingTime(200);
+  ASSERT_TRUE(join->Push(Bids({7}, {1}, {2}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("7"));  // only with itself: the old row is gone
+}
+
 TEST(StreamingQueryTest, StatelessQueriesPassRowsThrough) {
   auto q = Make("SELECT auction, price * 2 AS p2 FROM flow WHERE price > 10");
   ASSERT_NE(q, nullptr);

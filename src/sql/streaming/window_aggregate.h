@@ -4,6 +4,10 @@
 // emitted once, append-only, when the watermark passes the window's end; the window's state is
 // then dropped. At end of input every open window is emitted, oldest first.
 //
+// The same operator runs window functions partitioned by a window (OVER (PARTITION BY window_end
+// ...), window top-N): `make` then builds the batch window operator, which sees each window's
+// rows whole when it closes.
+//
 // Rows are routed by the window's end, read from the grouping key `window_column` (window_end, or
 // window_start plus `end_offset_us` for TUMBLE/HOP where start + size = end). A row whose window
 // already closed (its end <= the watermark) is late: it is reported with the reason, not counted.
