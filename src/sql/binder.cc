@@ -1670,12 +1670,9 @@ Result<LogicalOpPtr> Binder::BindJoin(const JoinRef& ref, Scope* scope, CoreStat
 }
 
 Result<LogicalOpPtr> Binder::BindTableFunction(const TableFunctionRef& ref, Scope* scope) {
-  if (ref.name == "tumble" || ref.name == "hop" || ref.name == "cumulate") {
+  if (ref.name == "tumble" || ref.name == "hop" || ref.name == "cumulate" ||
+      ref.name == "session") {
     return BindWindowTableFunction(ref, scope);
-  }
-  if (ref.name == "session") {
-    return NotSupported(ref.loc,
-                        "SESSION windows are not supported yet (TUMBLE, HOP and CUMULATE are)");
   }
   if (ref.name != "generate_series" || !ref.table_args.empty() || !ref.descriptor.empty()) {
     return NotSupported(ref.loc,
@@ -1741,11 +1738,16 @@ Result<LogicalOpPtr> Binder::BindTableFunction(const TableFunctionRef& ref, Scop
 }
 
 Result<LogicalOpPtr> Binder::BindWindowTableFunction(const TableFunctionRef& ref, Scope* scope) {
-  std::string upper = ref.name == "tumble" ? "TUMBLE" : ref.name == "hop" ? "HOP" : "CUMULATE";
+  std::string upper = ref.name == "tumble"     ? "TUMBLE"
+                      : ref.name == "hop"      ? "HOP"
+                      : ref.name == "cumulate" ? "CUMULATE"
+                                               : "SESSION";
   std::string usage =
       ref.name == "tumble" ? "TUMBLE(TABLE t, DESCRIPTOR(time_column), size [, offset])"
       : ref.name == "hop"  ? "HOP(TABLE t, DESCRIPTOR(time_column), slide, size [, offset])"
-                           : "CUMULATE(TABLE t, DESCRIPTOR(time_column), step, size [, offset])";
+      : ref.name == "cumulate"
+          ? "CUMULATE(TABLE t, DESCRIPTOR(time_column), step, size [, offset])"
+          : "SESSION(TABLE t, DESCRIPTOR(time_column), gap)";
   auto usage_error = [&](const SourceLocation& loc, std::string_view what) {
     return Error(StatusCode::kInvalidArgument, loc,
                  fmt::format("{}; expected {} (or {}(t, time_column, ...))", what, usage, upper));
@@ -1769,9 +1771,10 @@ Result<LogicalOpPtr> Binder::BindWindowTableFunction(const TableFunctionRef& ref
   } else {
     return usage_error(ref.loc, fmt::format("{} needs the time column", upper));
   }
-  size_t needed = ref.name == "tumble" ? 1 : 2;
+  size_t needed = ref.name == "tumble" || ref.name == "session" ? 1 : 2;
   size_t given = ref.args.size() - first_interval;
-  if (given < needed || given > needed + 1) {
+  if (given < needed || given > needed + (ref.name == "session" ? 0 : 1)) {
+    if (ref.name == "session") return usage_error(ref.loc, "SESSION takes one interval, the gap");
     return usage_error(ref.loc, fmt::format("{} takes {} interval{} and an optional offset", upper,
                                             needed, needed == 1 ? "" : "s"));
   }
@@ -1796,13 +1799,16 @@ Result<LogicalOpPtr> Binder::BindWindowTableFunction(const TableFunctionRef& ref
     if ((!offset && us <= 0) || us > INT64_MAX / 4 || us < -(INT64_MAX / 4)) {
       return Error(StatusCode::kInvalidArgument, e.loc,
                    fmt::format("{} window {} must be positive", upper,
-                               offset ? "offset" : i == needed - 1 ? "size" : "slide"));
+                               offset                    ? "offset"
+                               : ref.name == "session" ? "gap"
+                               : i == needed - 1         ? "size"
+                                                         : "slide"));
     }
     intervals[i] = static_cast<int64_t>(us);
   }
   WindowTvfSpec spec;
-  if (ref.name == "tumble") {
-    spec.kind = WindowTvfKind::kTumble;
+  if (ref.name == "tumble" || ref.name == "session") {
+    spec.kind = ref.name == "tumble" ? WindowTvfKind::kTumble : WindowTvfKind::kSession;
     spec.size_us = spec.slide_us = intervals[0];
     spec.offset_us = intervals[1];
   } else {

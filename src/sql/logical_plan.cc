@@ -121,6 +121,8 @@ std::string_view WindowTvfKindName(WindowTvfKind kind) {
       return "HOP";
     case WindowTvfKind::kCumulate:
       return "CUMULATE";
+    case WindowTvfKind::kSession:
+      return "SESSION";
   }
   return "?";
 }
@@ -140,6 +142,9 @@ std::string WindowTvfToString(const WindowTvfSpec& spec, const std::vector<std::
       break;
     case WindowTvfKind::kCumulate:
       s += fmt::format("step={}, size={}", us(spec.slide_us), us(spec.size_us));
+      break;
+    case WindowTvfKind::kSession:
+      s += "gap=" + us(spec.size_us);
       break;
   }
   if (spec.offset_us != 0) s += ", offset=" + us(spec.offset_us);

@@ -66,7 +66,10 @@ enum class LogicalOpKind {
 //   TUMBLE   size:        [k*size + offset, (k+1)*size + offset)
 //   HOP      slide, size: every window of length size starting at k*slide + offset
 //   CUMULATE step, size:  windows of length step, 2*step, ... size starting at k*size + offset
-enum class WindowTvfKind { kTumble, kHop, kCumulate };
+//   SESSION  gap (size_us): [t, t + gap) per row — a proto-session that the streaming session
+//            aggregation merges with the overlapping ones of the same key; on its own (one
+//            batch) it is refused, since sessions only exist once merged.
+enum class WindowTvfKind { kTumble, kHop, kCumulate, kSession };
 struct WindowTvfSpec {
   WindowTvfKind kind = WindowTvfKind::kTumble;
   int time_column = -1;  // logical plan: a ColumnId of the child; physical: its input position

@@ -68,6 +68,18 @@ struct QueryExecution::Impl {
 PreparedQuery::PreparedQuery() : impl_(std::make_unique<Impl>()) {}
 PreparedQuery::~PreparedQuery() = default;
 
+namespace {
+bool UsesSessionWindows(const LogicalOp& op) {
+  if (op.kind == LogicalOpKind::kWindowTvf && op.window_tvf.kind == WindowTvfKind::kSession) {
+    return true;
+  }
+  for (const auto& c : op.children) {
+    if (UsesSessionWindows(*c)) return true;
+  }
+  return false;
+}
+}  // namespace
+
 Result<std::unique_ptr<PreparedQuery>> PreparedQuery::Prepare(std::string_view sql,
                                                               const Catalog& catalog) {
   ARK_ASSIGN_OR_RETURN(StatementPtr stmt, ParseStatement(sql));
@@ -91,6 +103,11 @@ Result<std::unique_ptr<PreparedQuery>> PreparedQuery::Prepare(std::string_view s
   const SelectStatement& select = *static_cast<const SelectStmt&>(*body).select;
   ARK_ASSIGN_OR_RETURN(LogicalPlan logical, BindQuery(select, catalog, sql));
   ARK_RETURN_IF_ERROR(Optimize(&logical));
+  if (UsesSessionWindows(*logical.root)) {
+    return Status::Unimplemented(
+        "SESSION windows exist only once rows are merged across batches: use them in the "
+        "stream_sql processor (GROUP BY window_start, window_end over SESSION(...))");
+  }
   ARK_ASSIGN_OR_RETURN(impl.plan, CreatePhysicalPlan(logical));
   impl.input_tables = logical.input_tables;
   impl.explain = impl.plan->Explain();

@@ -1,4 +1,5 @@
 #include "sql/functions/builtin_functions.h"
+#include "sql/functions/predict.h"
 #include "sql/functions/scalar_kernel.h"
 
 namespace ark::sql {
@@ -12,6 +13,7 @@ void RegisterScalarFunctions(FunctionRegistry& registry) {
   RegisterDatetimeFunctions(registry);
   RegisterJsonFunctions(registry);
   RegisterListFunctions(registry);
+  RegisterPredictFunction(registry);
 }
 
 }  // namespace ark::sql

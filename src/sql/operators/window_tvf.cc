@@ -57,12 +57,14 @@ Status WindowTvfOperator::Expand(const Batch& batch, std::vector<Batch>* out) {
   rows_.clear();
   starts_.clear();
   ends_.clear();
-  if (spec_.kind == WindowTvfKind::kTumble) {
-    // One window per row: the input columns are kept as they are.
+  if (spec_.kind == WindowTvfKind::kTumble || spec_.kind == WindowTvfKind::kSession) {
+    // One window per row: the input columns are kept as they are. SESSION: the row's own
+    // [t, t + gap), merged later.
+    const bool session = spec_.kind == WindowTvfKind::kSession;
     starts_.resize(static_cast<size_t>(n));
     ends_.resize(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
-      int64_t s = WindowGridStart(ts[i], spec_.size_us, spec_.offset_us);
+      int64_t s = session ? ts[i] : WindowGridStart(ts[i], spec_.size_us, spec_.offset_us);
       starts_[static_cast<size_t>(i)] = s;
       ends_[static_cast<size_t>(i)] = s + spec_.size_us;
     }

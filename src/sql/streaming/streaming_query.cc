@@ -15,6 +15,7 @@
 #include "sql/planner.h"
 #include "sql/sql_error.h"
 #include "sql/streaming/changelog_aggregate.h"
+#include "sql/streaming/session_aggregate.h"
 #include "sql/streaming/stream_join.h"
 #include "sql/streaming/window_aggregate.h"
 
@@ -73,6 +74,7 @@ struct WindowOrigin {
   bool is_end = false;
   int64_t size_us = 0;
   bool start_gives_end = false;  // TUMBLE, HOP: window_end = window_start + size
+  bool session = false;          // a SESSION proto-window [t, t + gap), before merging
 };
 using Origins = absl::flat_hash_map<ColumnId, WindowOrigin>;
 
@@ -83,9 +85,10 @@ void CollectOrigins(const LogicalOp& op, Origins* origins) {
   switch (op.kind) {
     case LogicalOpKind::kWindowTvf: {
       size_t n = op.columns.size();
-      bool start_gives_end = op.window_tvf.kind != WindowTvfKind::kCumulate;
-      (*origins)[op.columns[n - 2].id] = {false, op.window_tvf.size_us, start_gives_end};
-      (*origins)[op.columns[n - 1].id] = {true, op.window_tvf.size_us, start_gives_end};
+      bool session = op.window_tvf.kind == WindowTvfKind::kSession;
+      bool start_gives_end = op.window_tvf.kind != WindowTvfKind::kCumulate && !session;
+      (*origins)[op.columns[n - 2].id] = {false, op.window_tvf.size_us, start_gives_end, session};
+      (*origins)[op.columns[n - 1].id] = {true, op.window_tvf.size_us, start_gives_end, session};
       break;
     }
     case LogicalOpKind::kProject:
@@ -101,7 +104,14 @@ void CollectOrigins(const LogicalOp& op, Origins* origins) {
         const BoundExpr& e = *op.group_keys[i];
         if (e.kind != BoundExprKind::kColumn) continue;
         auto it = origins->find(e.column_index);
-        if (it != origins->end()) (*origins)[op.columns[i].id] = it->second;
+        if (it == origins->end()) continue;
+        WindowOrigin o = it->second;
+        if (o.session) {
+          // Merged sessions: real bounds now, but of varying length.
+          o.session = false;
+          o.start_gives_end = false;
+        }
+        (*origins)[op.columns[i].id] = o;
       }
       break;
     default:
@@ -304,6 +314,35 @@ Status StreamingQuery::Impl::Build() {
         ARK_RETURN_IF_ERROR(batch_step(true));
         break;
       case LogicalOpKind::kAggregate: {
+        // Session windows: grouped by the bounds of SESSION proto-windows.
+        int start_key = -1, end_key = -1;
+        int64_t gap_us = 0;
+        for (size_t k = 0; k < op.group_keys.size(); ++k) {
+          const BoundExpr& e = *op.group_keys[k];
+          if (e.kind != BoundExprKind::kColumn) continue;
+          auto it = origins.find(e.column_index);
+          if (it == origins.end() || !it->second.session) continue;
+          (it->second.is_end ? end_key : start_key) = static_cast<int>(k);
+          gap_us = it->second.size_us;
+        }
+        if (start_key >= 0 || end_key >= 0) {
+          if (input_retracts) {
+            return Error(fmt::format("a session window aggregation over the changelog of {} is "
+                                     "not supported",
+                                     retraction_source));
+          }
+          for (const AggregateCall& call : node.aggregate->aggregates) {
+            if (call.distinct || !call.order_by.empty()) {
+              return Error(fmt::format("{} is not supported over SESSION windows yet (sessions "
+                                       "merge, and DISTINCT or ORDER BY inside a call cannot)",
+                                       call.display));
+            }
+          }
+          ops[i] = std::make_unique<SessionAggregateOperator>(
+              node.aggregate, start_key, end_key, gap_us, "Session" + node.explain.substr(4));
+          needs_watermarks = true;
+          break;
+        }
         // Windowed when a group key is a window bound.
         int window_key = -1;
         WindowOrigin origin;
@@ -311,7 +350,7 @@ Status StreamingQuery::Impl::Build() {
           const BoundExpr& e = *op.group_keys[k];
           if (e.kind != BoundExprKind::kColumn) continue;
           auto it = origins.find(e.column_index);
-          if (it == origins.end()) continue;
+          if (it == origins.end() || it->second.session) continue;
           if (!it->second.is_end && !it->second.start_gives_end) continue;
           // Prefer window_end; window_start works for TUMBLE and HOP.
           if (window_key < 0 || it->second.is_end) {
@@ -368,7 +407,8 @@ Status StreamingQuery::Impl::Build() {
           for (const BoundExprPtr& p : call.partition_by) {
             if (p->kind != BoundExprKind::kColumn) continue;
             auto it = origins.find(p->column_index);
-            if (it == origins.end() || (!it->second.is_end && !it->second.start_gives_end)) {
+            if (it == origins.end() || it->second.session ||
+                (!it->second.is_end && !it->second.start_gives_end)) {
               continue;
             }
             found = op.child(0).IndexOf(p->column_index);
@@ -419,7 +459,8 @@ Status StreamingQuery::Impl::Build() {
             }
             ColumnId id = op.child(side).columns[static_cast<size_t>(sides[side]->column_index)].id;
             auto it = origins.find(id);
-            if (it == origins.end() || (!it->second.is_end && !it->second.start_gives_end)) {
+            if (it == origins.end() || it->second.session ||
+                (!it->second.is_end && !it->second.start_gives_end)) {
               both = false;
               break;
             }

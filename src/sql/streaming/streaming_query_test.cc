@@ -270,6 +270,34 @@ TEST(StreamingQueryTest, StateTtlForgetsGroupsAndJoinRowsNotTouchedSinceThen) {
   EXPECT_THAT(Rows(r.batches), ElementsAre("7"));  // only with itself: the old row is gone
 }
 
+TEST(StreamingQueryTest, SessionWindowsMergeRowsCloserThanTheGapPerKey) {
+  auto q = Make(
+      "SELECT auction, window_start, window_end, count(*) AS n, sum(price) AS total "
+      "FROM SESSION(flow, ts, INTERVAL '5' SECOND) GROUP BY auction, window_start, window_end");
+  ASSERT_NE(q, nullptr);
+  EXPECT_TRUE(q->needs_watermarks());
+  StreamResult r;
+  // Auction 1: 0 s and 8 s are two sessions until 4 s bridges them; auction 2: one row.
+  ASSERT_TRUE(q->Push(Bids({1, 1, 2}, {1, 2, 10}, {0, 8, 1}), &r).ok());
+  ASSERT_TRUE(q->AdvanceWatermark(kT0 + 4 * kSecond, &r).ok());
+  EXPECT_TRUE(r.batches.empty());
+  ASSERT_EQ(q->State().size(), 1u);
+  EXPECT_EQ(q->State()[0].keys, 3);
+  ASSERT_TRUE(q->Push(Bids({1}, {4}, {4}), &r).ok());
+  EXPECT_EQ(q->State()[0].keys, 2);  // auction 1's two sessions became one
+  ASSERT_TRUE(q->AdvanceWatermark(kT0 + 13 * kSecond, &r).ok());
+  EXPECT_THAT(Rows(r.batches),
+              ElementsAre("2|2024-01-01T00:00:01Z|2024-01-01T00:00:06Z|1|10",
+                          "1|2024-01-01T00:00:00Z|2024-01-01T00:00:13Z|3|7"));
+  r.batches.clear();
+  // A new session for auction 1 after the gap; a row of a closed session is late.
+  ASSERT_TRUE(q->Push(Bids({1, 1}, {9, 9}, {20, 3}), &r).ok());
+  ASSERT_EQ(r.late.size(), 1u);
+  ASSERT_TRUE(q->Finish(&r).ok());
+  EXPECT_THAT(Rows(r.batches),
+              ElementsAre("1|2024-01-01T00:00:20Z|2024-01-01T00:00:25Z|1|9"));
+}
+
 TEST(StreamingQueryTest, StatelessQueriesPassRowsThrough) {
   auto q = Make("SELECT auction, price * 2 AS p2 FROM flow WHERE price > 10");
   ASSERT_NE(q, nullptr);
