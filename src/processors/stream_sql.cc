@@ -1,6 +1,7 @@
 #include "processors/stream_sql.h"
 
 #include <span>
+#include <thread>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -9,6 +10,8 @@
 #include "base/units.h"
 #include "runtime/error_rows.h"
 #include "sql/expr/cast.h"
+#include "sql/operators/gather.h"
+#include "sql/operators/key_encoder.h"
 #include "sql/parser.h"
 
 namespace ark {
@@ -75,24 +78,38 @@ void StreamSqlProcessor::Attach(const Downstream& downstream, MetricsRegistry& m
 Status StreamSqlProcessor::Plan(const Batch& batch) {
   sql::Catalog catalog;
   ARK_RETURN_IF_ERROR(catalog.AddTable(options_.table_name, batch.schema()));
-  ARK_ASSIGN_OR_RETURN(std::unique_ptr<sql::StreamingQuery> q,
-                       sql::StreamingQuery::Make(options_.query, catalog, options_.table_name));
-  if (q->retracting() && !downstream_.output_type.empty() && !downstream_.accepts_changelog) {
-    return ChangelogRefused(q->retraction_source(), downstream_.output_type);
+  std::vector<std::unique_ptr<sql::StreamingQuery>> shards;
+  for (int i = 0; i < options_.parallelism; ++i) {
+    ARK_ASSIGN_OR_RETURN(std::unique_ptr<sql::StreamingQuery> q,
+                         sql::StreamingQuery::Make(options_.query, catalog, options_.table_name));
+    shards.push_back(std::move(q));
   }
-  if (q->needs_watermarks() && !tracker_) {
+  const sql::StreamingQuery& q = *shards[0];
+  if (q.retracting() && !downstream_.output_type.empty() && !downstream_.accepts_changelog) {
+    return ChangelogRefused(q.retraction_source(), downstream_.output_type);
+  }
+  if (options_.parallelism > 1 && q.has_state() && q.shard_columns().empty()) {
+    return Status::InvalidArgument(
+        "stream_sql: parallelism {} needs a key that every stateful operator of the query "
+        "groups or joins by (a column of {} carried unchanged), so that equal keys meet in one "
+        "shard; this query has none (a global or window-only aggregation, or joins on different "
+        "columns). Use parallelism: 1",
+        options_.parallelism, options_.table_name);
+  }
+  if (q.needs_watermarks() && !tracker_) {
     spdlog::info(
         "stream_sql: the query aggregates over windows and no event_time is set: windows close "
         "on watermarks from upstream, or at the end of the input");
   }
-  spdlog::debug("stream_sql plan:\n{}", q->Explain());
+  spdlog::debug("stream_sql plan:\n{}", q.Explain());
   next_expiry_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(options_.state_ttl);
   input_schema_ = batch.schema();
-  query_ = std::move(q);
+  shard_columns_ = q.shard_columns();
+  shards_ = std::move(shards);
   if (metrics_ != nullptr) {
     state_gauges_.clear();
     int i = 0;
-    for (const sql::OperatorState& s : query_->State()) {
+    for (const sql::OperatorState& s : shards_[0]->State()) {
       MetricLabels l = labels_;
       l.emplace_back("operator", fmt::format("{}#{}", s.name.substr(0, s.name.find(' ')), i++));
       state_gauges_.emplace_back(
@@ -103,6 +120,43 @@ Status StreamSqlProcessor::Plan(const Batch& batch) {
     }
   }
   return Status::OK();
+}
+
+Status StreamSqlProcessor::ForEachShard(const std::function<Status(size_t)>& fn) {
+  if (shards_.size() == 1) return fn(0);
+  std::vector<Status> results(shards_.size());
+  {
+    std::vector<std::jthread> threads;
+    for (size_t i = 1; i < shards_.size(); ++i) {
+      threads.emplace_back([&, i] { results[i] = fn(i); });
+    }
+    results[0] = fn(0);
+  }
+  for (Status& st : results) ARK_RETURN_IF_ERROR(st);
+  return Status::OK();
+}
+
+Result<std::vector<Batch>> StreamSqlProcessor::Split(const Batch& rows) const {
+  const size_t n = shards_.size();
+  std::vector<ColumnPtr> keys;
+  std::vector<DataType> types;
+  for (int c : shard_columns_) {
+    keys.push_back(rows.column(c));
+    types.push_back(rows.column(c)->type());
+  }
+  sql::KeyEncoder encoder(std::move(types));
+  ARK_ASSIGN_OR_RETURN(sql::NormalizedKeys encoded, encoder.Encode(keys, rows.num_rows()));
+  std::vector<std::vector<int64_t>> picks(n);
+  for (int64_t r = 0; r < rows.num_rows(); ++r) {
+    // The high bits: the low ones also pick hash table buckets inside the shard.
+    picks[(encoded.hashes[r] >> 40) % n].push_back(r);
+  }
+  std::vector<Batch> parts(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (picks[i].empty()) continue;
+    ARK_ASSIGN_OR_RETURN(parts[i], sql::GatherBatch(rows, picks[i]));
+  }
+  return parts;
 }
 
 Result<Batch> StreamSqlProcessor::Conform(const Batch& batch) const {
@@ -146,11 +200,18 @@ void StreamSqlProcessor::Collect(sql::StreamResult& result, ProcessOutput* out) 
 }
 
 void StreamSqlProcessor::UpdateMetrics() {
-  if (query_ == nullptr || state_gauges_.empty()) return;
-  std::vector<sql::OperatorState> states = query_->State();
-  for (size_t i = 0; i < states.size() && i < state_gauges_.size(); ++i) {
-    state_gauges_[i].first->Set(states[i].keys);
-    state_gauges_[i].second->Set(states[i].bytes);
+  if (shards_.empty() || state_gauges_.empty()) return;
+  std::vector<sql::OperatorState> total = shards_[0]->State();
+  for (size_t s = 1; s < shards_.size(); ++s) {
+    std::vector<sql::OperatorState> states = shards_[s]->State();
+    for (size_t i = 0; i < states.size() && i < total.size(); ++i) {
+      total[i].keys += states[i].keys;
+      total[i].bytes += states[i].bytes;
+    }
+  }
+  for (size_t i = 0; i < total.size() && i < state_gauges_.size(); ++i) {
+    state_gauges_[i].first->Set(total[i].keys);
+    state_gauges_[i].second->Set(total[i].bytes);
   }
 }
 
@@ -158,10 +219,11 @@ Status StreamSqlProcessor::Advance(int64_t watermark_us, ProcessOutput* out) {
   if (watermark_us <= watermark_us_) return Status::OK();
   watermark_us_ = watermark_us;
   if (watermark_gauge_ != nullptr) watermark_gauge_->Set(watermark_us / 1'000'000);
-  if (query_ == nullptr) return Status::OK();
-  sql::StreamResult result;
-  Status st = query_->AdvanceWatermark(watermark_us, &result);
-  Collect(result, out);
+  if (shards_.empty()) return Status::OK();
+  std::vector<sql::StreamResult> results(shards_.size());
+  Status st = ForEachShard(
+      [&](size_t i) { return shards_[i]->AdvanceWatermark(watermark_us, &results[i]); });
+  for (sql::StreamResult& r : results) Collect(r, out);
   return st;
 }
 
@@ -178,12 +240,22 @@ Status StreamSqlProcessor::Process(Batch batch, ProcessOutput* out) {
     advanced = o.watermark;
   }
   if (batch.num_rows() > 0) {
-    if (query_ == nullptr) ARK_RETURN_IF_ERROR(Plan(batch));
+    if (shards_.empty()) ARK_RETURN_IF_ERROR(Plan(batch));
     ARK_ASSIGN_OR_RETURN(Batch rows, Conform(batch));
-    sql::StreamResult result;
-    query_->SetProcessingTime(MonotonicMicros());
-    Status st = query_->Push(rows, &result);
-    Collect(result, out);
+    std::vector<Batch> parts;
+    if (shards_.size() == 1) {
+      parts.push_back(std::move(rows));
+    } else {
+      ARK_ASSIGN_OR_RETURN(parts, Split(rows));
+    }
+    std::vector<sql::StreamResult> results(shards_.size());
+    const int64_t now_us = MonotonicMicros();
+    Status st = ForEachShard([&](size_t i) {
+      if (parts[i].num_rows() == 0) return Status::OK();
+      shards_[i]->SetProcessingTime(now_us);
+      return shards_[i]->Push(parts[i], &results[i]);
+    });
+    for (sql::StreamResult& r : results) Collect(r, out);
     ARK_RETURN_IF_ERROR(st);
   }
   if (advanced) ARK_RETURN_IF_ERROR(Advance(*advanced, out));
@@ -193,14 +265,14 @@ Status StreamSqlProcessor::Process(Batch batch, ProcessOutput* out) {
 std::optional<Processor::Clock::time_point> StreamSqlProcessor::NextDeadline() const {
   std::optional<Clock::time_point> next;
   if (tracker_) next = tracker_->NextDeadline();
-  if (options_.state_ttl.count() > 0 && query_ != nullptr && (!next || next_expiry_ < *next)) {
+  if (options_.state_ttl.count() > 0 && !shards_.empty() && (!next || next_expiry_ < *next)) {
     next = next_expiry_;
   }
   return next;
 }
 
 Status StreamSqlProcessor::OnTimer(Clock::time_point now, ProcessOutput* out) {
-  if (options_.state_ttl.count() > 0 && query_ != nullptr && now >= next_expiry_) {
+  if (options_.state_ttl.count() > 0 && !shards_.empty() && now >= next_expiry_) {
     // Checked every half TTL: state lives between one TTL and one and a half.
     auto half = std::max<Clock::duration>(
         std::chrono::duration_cast<Clock::duration>(options_.state_ttl / 2),
@@ -208,7 +280,8 @@ Status StreamSqlProcessor::OnTimer(Clock::time_point now, ProcessOutput* out) {
     next_expiry_ = now + half;
     int64_t ttl_us =
         std::chrono::duration_cast<std::chrono::microseconds>(options_.state_ttl).count();
-    ARK_RETURN_IF_ERROR(query_->ExpireState(MonotonicMicros() - ttl_us));
+    const int64_t before = MonotonicMicros() - ttl_us;
+    ARK_RETURN_IF_ERROR(ForEachShard([&](size_t i) { return shards_[i]->ExpireState(before); }));
     UpdateMetrics();
   }
   if (!tracker_) return Status::OK();
@@ -224,10 +297,10 @@ Status StreamSqlProcessor::OnControl(const StreamMessage& control, ProcessOutput
       if (!tracker_) return Advance(control.watermark_us, out);
       return Status::OK();
     case MessageKind::kEndOfStream: {
-      if (query_ == nullptr) return Status::OK();
-      sql::StreamResult result;
-      Status st = query_->Finish(&result);
-      Collect(result, out);
+      if (shards_.empty()) return Status::OK();
+      std::vector<sql::StreamResult> results(shards_.size());
+      Status st = ForEachShard([&](size_t i) { return shards_[i]->Finish(&results[i]); });
+      for (sql::StreamResult& r : results) Collect(r, out);
       return st;
     }
     default:
@@ -242,6 +315,10 @@ void RegisterStreamSqlProcessor(Registry& registry) {
       "passes a window's end, and GROUP BY without windows as a changelog (__op).");
   spec.String("query", "The continuous query (one SELECT).").Required();
   spec.String("table_name", "The stream's name inside the query.").Default("flow");
+  spec.Int("parallelism",
+           "Runs the query's stateful operators in this many key-hash shards, each on its own "
+           "thread; the query must group or join by a common column of the stream.")
+      .Default("1");
   spec.Duration("state_ttl",
                 "Forget groups of aggregations without windows and rows of joins not touched for "
                 "this long (processing time); 0s: keep them.")
@@ -270,6 +347,10 @@ void RegisterStreamSqlProcessor(Registry& registry) {
           return cfg.NodeOf("table_name").Error("table_name must not be empty");
         }
         options.state_ttl = cfg.GetDuration("state_ttl");
+        options.parallelism = static_cast<int>(cfg.GetInt("parallelism"));
+        if (options.parallelism < 1 || options.parallelism > 64) {
+          return cfg.NodeOf("parallelism").Error("parallelism must be between 1 and 64");
+        }
         if (options.state_ttl.count() < 0) {
           return cfg.NodeOf("state_ttl").Error("state_ttl must not be negative");
         }

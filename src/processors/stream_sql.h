@@ -30,6 +30,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,8 @@ struct StreamSqlOptions {
   std::optional<EventTimeOptions> event_time;
   // Forget groups and join rows not touched for this long (processing time); 0: never.
   std::chrono::nanoseconds state_ttl{0};
+  // Key-hash shards of the stateful operators, each on its own thread (1: no sharding).
+  int parallelism = 1;
 };
 
 class StreamSqlProcessor final : public Processor {
@@ -66,8 +69,8 @@ class StreamSqlProcessor final : public Processor {
   void Attach(const Downstream& downstream, MetricsRegistry& metrics,
               const MetricLabels& labels) override;
 
-  // The planned query (null before the first batch), for tests.
-  const sql::StreamingQuery* query() const { return query_.get(); }
+  // The planned query (shard 0; null before the first batch), for tests.
+  const sql::StreamingQuery* query() const { return shards_.empty() ? nullptr : shards_[0].get(); }
   int64_t watermark_us() const { return watermark_us_; }
 
  private:
@@ -80,7 +83,12 @@ class StreamSqlProcessor final : public Processor {
 
   const StreamSqlOptions options_;
   std::optional<WatermarkTracker> tracker_;
-  std::unique_ptr<sql::StreamingQuery> query_;
+  // One query per shard (`parallelism`); shard_columns_ split the rows between them.
+  std::vector<std::unique_ptr<sql::StreamingQuery>> shards_;
+  std::vector<int> shard_columns_;
+  // Runs fn(shard) for every shard, on threads when there are several; the first error wins.
+  Status ForEachShard(const std::function<Status(size_t)>& fn);
+  Result<std::vector<Batch>> Split(const Batch& rows) const;
   SchemaPtr input_schema_;
   int64_t watermark_us_ = WatermarkTracker::kNoWatermark;
   Clock::time_point next_expiry_;

@@ -38,11 +38,10 @@ EventTimeOptions EventTimeFromConfig(const ComponentConfig& cfg) {
   return e;
 }
 
-WatermarkTracker::WatermarkTracker(EventTimeOptions options,
-                                   std::function<Clock::time_point()> now)
+WatermarkTracker::WatermarkTracker(EventTimeOptions options, std::function<Clock::time_point()> now)
     : options_(std::move(options)),
-      max_delay_us_(std::chrono::duration_cast<std::chrono::microseconds>(options_.max_delay)
-                        .count()),
+      max_delay_us_(
+          std::chrono::duration_cast<std::chrono::microseconds>(options_.max_delay).count()),
       now_(std::move(now)) {}
 
 namespace {

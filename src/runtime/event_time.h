@@ -56,9 +56,9 @@ class WatermarkTracker {
                             std::function<Clock::time_point()> now = Clock::now);
 
   struct Observed {
-    Batch on_time;                      // the rows that are not late (the batch itself if none is)
+    Batch on_time;  // the rows that are not late (the batch itself if none is)
     std::vector<std::pair<Batch, std::string>> late;  // late or timeless rows, with the reason
-    std::optional<int64_t> watermark;  // set when the watermark advanced
+    std::optional<int64_t> watermark;                 // set when the watermark advanced
   };
   // Splits `batch` and updates the watermark. InvalidArgument when the batch has no column named
   // `column` or it has a type that cannot hold event time.

@@ -26,8 +26,7 @@ Batch Rows(const std::vector<std::optional<int64_t>>& ts, const std::vector<int3
     fields.emplace_back("__meta_partition", DataType::Int32());
     cols.push_back(p.Finish());
   }
-  return Batch(Schema::Make(std::move(fields)), std::move(cols),
-               static_cast<int64_t>(ts.size()));
+  return Batch(Schema::Make(std::move(fields)), std::move(cols), static_cast<int64_t>(ts.size()));
 }
 
 struct FakeClock {

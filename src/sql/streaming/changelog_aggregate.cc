@@ -37,7 +37,8 @@ ChangelogAggregateOperator::~ChangelogAggregateOperator() {
 
 void ChangelogAggregateOperator::EnsureGroups(int64_t n) {
   while (static_cast<int64_t>(blocks_.size()) * kGroupsPerBlock < n) {
-    blocks_.push_back(std::make_unique<uint8_t[]>(static_cast<size_t>(kGroupsPerBlock) * row_size_));
+    blocks_.push_back(
+        std::make_unique<uint8_t[]>(static_cast<size_t>(kGroupsPerBlock) * row_size_));
   }
   for (int64_t g = initialized_; g < n; ++g) {
     for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
@@ -134,7 +135,8 @@ Status ChangelogAggregateOperator::Push(int port, const Delta& delta, std::vecto
       }
     }
     ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> args, EvaluateKeyColumns(eval_, call.args, *input));
-    for (int64_t i = 0; i < n; ++i) states[static_cast<size_t>(i)] = GroupRow(gids[i]) + offsets_[k];
+    for (int64_t i = 0; i < n; ++i)
+      states[static_cast<size_t>(i)] = GroupRow(gids[i]) + offsets_[k];
     if (retract) {
       ARK_RETURN_IF_ERROR(call.function->Retract(states.data(), args, n));
     } else {

@@ -9,8 +9,8 @@
 // State: one KeyTable of the group keys (keys are kept after a delete, so a group that returns
 // reuses its id), the aggregate states of every group in fixed-size rows, and a row count per
 // group. With a state TTL, groups not updated for that long are forgotten (no row is emitted; a
-// key that comes back starts a new group) and the key table is compacted. DISTINCT, FILTER and ORDER BY inside calls: FILTER is supported; DISTINCT and ORDER BY are
-// refused by the planner.
+// key that comes back starts a new group) and the key table is compacted. DISTINCT, FILTER and
+// ORDER BY inside calls: FILTER is supported; DISTINCT and ORDER BY are refused by the planner.
 //
 // Thread-safety: one thread (stream_operator.h).
 #pragma once
@@ -65,7 +65,7 @@ class ChangelogAggregateOperator final : public StreamOperator {
   size_t row_size_ = 0;
   std::vector<std::unique_ptr<uint8_t[]>> blocks_;
   int64_t initialized_ = 0;
-  std::vector<int64_t> counts_;  // rows per group (inserts minus retractions)
+  std::vector<int64_t> counts_;      // rows per group (inserts minus retractions)
   std::vector<int64_t> touched_us_;  // per group: when a batch last updated it
   const int64_t* now_us_;
   int64_t live_groups_ = 0;

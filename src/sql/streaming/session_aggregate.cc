@@ -23,7 +23,8 @@ SessionAggregateOperator::SessionAggregateOperator(std::shared_ptr<const Aggrega
     other_keys_.push_back(k);
     types.push_back(spec_->group_keys[static_cast<size_t>(k)]->type);
   }
-  if (start_key_ >= 0) start_column_ = spec_->group_keys[static_cast<size_t>(start_key_)]->column_index;
+  if (start_key_ >= 0)
+    start_column_ = spec_->group_keys[static_cast<size_t>(start_key_)]->column_index;
   if (end_key_ >= 0) end_column_ = spec_->group_keys[static_cast<size_t>(end_key_)]->column_index;
   if (!other_keys_.empty()) table_.emplace(std::move(types));
   size_t offset = 0;
@@ -53,7 +54,8 @@ uint32_t SessionAggregateOperator::NewSlot() {
     slots_.emplace_back();
     forward_.push_back(slot);
     if (slot / kSlotsPerBlock >= blocks_.size()) {
-      blocks_.push_back(std::make_unique<uint8_t[]>(static_cast<size_t>(kSlotsPerBlock) * row_size_));
+      blocks_.push_back(
+          std::make_unique<uint8_t[]>(static_cast<size_t>(kSlotsPerBlock) * row_size_));
     }
   }
   for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
@@ -99,7 +101,8 @@ Status SessionAggregateOperator::Push(int port, const Delta& delta, std::vector<
   if (table_) {
     std::vector<ColumnPtr> keys;
     for (int k : other_keys_) {
-      ARK_ASSIGN_OR_RETURN(ColumnPtr c, EvaluateKeyColumn(eval_, *spec_->group_keys[static_cast<size_t>(k)], batch));
+      ARK_ASSIGN_OR_RETURN(
+          ColumnPtr c, EvaluateKeyColumn(eval_, *spec_->group_keys[static_cast<size_t>(k)], batch));
       keys.push_back(std::move(c));
     }
     const int64_t before = table_->size();
@@ -118,7 +121,8 @@ Status SessionAggregateOperator::Push(int port, const Delta& delta, std::vector<
       uint32_t chunk = static_cast<uint32_t>(key_chunks_.size());
       key_chunks_.emplace_back(Schema::Make(std::move(fields)), std::move(cols),
                                static_cast<int64_t>(first.size()));
-      for (size_t i = 0; i < first.size(); ++i) key_rows_.push_back({chunk, static_cast<uint32_t>(i)});
+      for (size_t i = 0; i < first.size(); ++i)
+        key_rows_.push_back({chunk, static_cast<uint32_t>(i)});
       sessions_by_key_.resize(static_cast<size_t>(table_->size()));
     }
   } else if (sessions_by_key_.empty()) {
@@ -140,7 +144,8 @@ Status SessionAggregateOperator::Push(int port, const Delta& delta, std::vector<
       late_rows.push_back(r);
       continue;
     }
-    std::vector<uint32_t>& list = sessions_by_key_[static_cast<size_t>(ids[static_cast<size_t>(r)])];
+    std::vector<uint32_t>& list =
+        sessions_by_key_[static_cast<size_t>(ids[static_cast<size_t>(r)])];
     uint32_t target = UINT32_MAX;
     for (size_t i = 0; i < list.size();) {
       Session& sess = slots_[list[i]];
@@ -186,8 +191,9 @@ Status SessionAggregateOperator::Push(int port, const Delta& delta, std::vector<
   }
   if (!late_rows.empty()) {
     ARK_ASSIGN_OR_RETURN(Batch rows, GatherBatch(batch, late_rows));
-    late->push_back({std::move(rows), "late: the row's session window closed (its end is not "
-                                      "after the watermark), or its time is NULL"});
+    late->push_back({std::move(rows),
+                     "late: the row's session window closed (its end is not "
+                     "after the watermark), or its time is NULL"});
   }
 
   // Pass 2: the aggregates, a call at a time over the rows (FILTER applied).
@@ -212,7 +218,8 @@ Status SessionAggregateOperator::Push(int port, const Delta& delta, std::vector<
     for (size_t i = 0; i < selected.size(); ++i) {
       states[i] = SlotRow(Resolve(row_slot[static_cast<size_t>(selected[i])])) + offsets_[k];
     }
-    ARK_RETURN_IF_ERROR(call.function->Update(states.data(), args, static_cast<int64_t>(selected.size())));
+    ARK_RETURN_IF_ERROR(
+        call.function->Update(states.data(), args, static_cast<int64_t>(selected.size())));
   }
   free_.insert(free_.end(), freed_.begin(), freed_.end());
   freed_.clear();
@@ -242,7 +249,8 @@ Status SessionAggregateOperator::EmitUntil(int64_t limit, std::vector<Delta>* ou
   for (size_t j = 0; j < other_keys_.size(); ++j) {
     std::vector<ColumnPtr> chunk_cols;
     for (const Batch& c : key_chunks_) chunk_cols.push_back(c.column(static_cast<int>(j)));
-    ARK_ASSIGN_OR_RETURN(cols[static_cast<size_t>(other_keys_[j])], GatherChunks(chunk_cols, key_refs));
+    ARK_ASSIGN_OR_RETURN(cols[static_cast<size_t>(other_keys_[j])],
+                         GatherChunks(chunk_cols, key_refs));
   }
   if (start_key_ >= 0) cols[static_cast<size_t>(start_key_)] = start_col;
   if (end_key_ >= 0) cols[static_cast<size_t>(end_key_)] = end_col;

@@ -59,9 +59,7 @@ class SessionAggregateOperator final : public StreamOperator {
     int64_t end;
     uint32_t slot;
     uint32_t generation;
-    bool operator>(const Due& o) const {
-      return end != o.end ? end > o.end : slot > o.slot;
-    }
+    bool operator>(const Due& o) const { return end != o.end ? end > o.end : slot > o.slot; }
   };
   static constexpr int64_t kSlotsPerBlock = 1024;
   uint8_t* SlotRow(uint32_t slot) const {
@@ -83,15 +81,15 @@ class SessionAggregateOperator final : public StreamOperator {
   int end_column_ = -1;
   ExpressionEvaluator eval_;
   std::optional<KeyTable> table_;
-  std::vector<Batch> key_chunks_;      // the first row of each key, batch by batch
-  std::vector<ChunkRow> key_rows_;     // key id → where its values are
+  std::vector<Batch> key_chunks_;   // the first row of each key, batch by batch
+  std::vector<ChunkRow> key_rows_;  // key id → where its values are
   std::vector<std::vector<uint32_t>> sessions_by_key_;
   std::vector<size_t> offsets_;
   size_t row_size_ = 8;
   std::vector<std::unique_ptr<uint8_t[]>> blocks_;
   std::vector<Session> slots_;
   std::vector<uint32_t> free_;
-  std::vector<uint32_t> freed_;  // freed during the current call, reusable after it
+  std::vector<uint32_t> freed_;    // freed during the current call, reusable after it
   std::vector<uint32_t> forward_;  // merged slot → the slot it went into (this batch)
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
   int64_t open_ = 0;

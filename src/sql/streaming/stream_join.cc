@@ -8,8 +8,7 @@
 namespace ark::sql {
 
 StreamJoinOperator::StreamJoinOperator(std::shared_ptr<const JoinSpec> spec, Expiry left,
-                                       Expiry right, std::string explain,
-                                       const int64_t* now_us)
+                                       Expiry right, std::string explain, const int64_t* now_us)
     : spec_(std::move(spec)), explain_(std::move(explain)), now_us_(now_us) {
   for (size_t i = 0; i < spec_->left_keys.size(); ++i) {
     key_types_.push_back(spec_->left_keys[i]->type);
@@ -89,9 +88,9 @@ Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>
       std::span<const int64_t> mine_idx(my_rows.data() + from, count);
       std::span<const ChunkRow> other_idx(other_rows.data() + from, count);
       ARK_ASSIGN_OR_RETURN(Batch a, GatherBatch(batch, mine_idx));
-      ARK_ASSIGN_OR_RETURN(Batch b, GatherBatchChunks(other.chunks, other_idx,
-                                                      port == 0 ? spec_->right_schema
-                                                                : spec_->left_schema));
+      ARK_ASSIGN_OR_RETURN(Batch b,
+                           GatherBatchChunks(other.chunks, other_idx,
+                                             port == 0 ? spec_->right_schema : spec_->left_schema));
       const Batch& left = port == 0 ? a : b;
       const Batch& right = port == 0 ? b : a;
       std::vector<ColumnPtr> cols = left.columns();

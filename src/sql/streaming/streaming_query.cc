@@ -1,8 +1,8 @@
 #include "sql/streaming/streaming_query.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cctype>
+#include <cstdlib>
 #include <functional>
 #include <utility>
 
@@ -205,8 +205,10 @@ void FindUnwindowed(const SelectStatement& s, std::optional<SourceLocation>* fou
   const SelectCore& core = *s.core;
   FindUnwindowedInTable(core.from.get(), found);
   if (found->has_value()) return;
-  bool aggregates = !core.group_by.empty() || core.group_by_all || CallsAggregate(core.having.get());
-  for (const SelectItem& item : core.select_list) aggregates = aggregates || CallsAggregate(item.expr.get());
+  bool aggregates =
+      !core.group_by.empty() || core.group_by_all || CallsAggregate(core.having.get());
+  for (const SelectItem& item : core.select_list)
+    aggregates = aggregates || CallsAggregate(item.expr.get());
   if (!aggregates) return;
   for (const ExprPtr& g : core.group_by) {
     if (IsWindowBound(g.get())) return;
@@ -232,8 +234,8 @@ Result<std::optional<std::string>> FindUnwindowedAggregation(std::string_view sq
   FindUnwindowed(*static_cast<const SelectStmt&>(*stmt).select, &found);
   if (!found) return std::optional<std::string>();
   return std::optional<std::string>(
-      fmt::format("the aggregation at {}:{} (not grouped by window_start/window_end)",
-                  found->line, found->column));
+      fmt::format("the aggregation at {}:{} (not grouped by window_start/window_end)", found->line,
+                  found->column));
 }
 
 struct StreamingQuery::Impl {
@@ -251,8 +253,11 @@ struct StreamingQuery::Impl {
   std::string retraction_source;
   bool needs_watermarks = false;
   int64_t now_us = 0;  // processing time of the current batch (state TTL)
+  std::vector<int> shard_columns;
+  bool has_state = false;
 
   Status Build();
+  void ComputeShardColumns(const Origins& origins);
   Status Deliver(int node, std::vector<Delta>& deltas, StreamResult* out);
   Status Emit(std::vector<Delta>& deltas, StreamResult* out);
   Status Error(std::string_view message) const {
@@ -293,9 +298,9 @@ Status StreamingQuery::Impl::Build() {
     switch (op.kind) {
       case LogicalOpKind::kScan:
         if (op.table != table_name) {
-          return Error(fmt::format(
-              "the query reads table {}, but a continuous query reads one stream, {}", op.table,
-              table_name));
+          return Error(
+              fmt::format("the query reads table {}, but a continuous query reads one stream, {}",
+                          op.table, table_name));
         }
         sources.push_back(static_cast<int>(i));
         ARK_RETURN_IF_ERROR(batch_step(false));
@@ -327,15 +332,17 @@ Status StreamingQuery::Impl::Build() {
         }
         if (start_key >= 0 || end_key >= 0) {
           if (input_retracts) {
-            return Error(fmt::format("a session window aggregation over the changelog of {} is "
-                                     "not supported",
-                                     retraction_source));
+            return Error(
+                fmt::format("a session window aggregation over the changelog of {} is "
+                            "not supported",
+                            retraction_source));
           }
           for (const AggregateCall& call : node.aggregate->aggregates) {
             if (call.distinct || !call.order_by.empty()) {
-              return Error(fmt::format("{} is not supported over SESSION windows yet (sessions "
-                                       "merge, and DISTINCT or ORDER BY inside a call cannot)",
-                                       call.display));
+              return Error(
+                  fmt::format("{} is not supported over SESSION windows yet (sessions "
+                              "merge, and DISTINCT or ORDER BY inside a call cannot)",
+                              call.display));
             }
           }
           ops[i] = std::make_unique<SessionAggregateOperator>(
@@ -360,9 +367,10 @@ Status StreamingQuery::Impl::Build() {
         }
         if (window_key >= 0) {
           if (input_retracts) {
-            return Error(fmt::format("a windowed aggregation over the changelog of {} is not "
-                                     "supported yet",
-                                     retraction_source));
+            return Error(
+                fmt::format("a windowed aggregation over the changelog of {} is not "
+                            "supported yet",
+                            retraction_source));
           }
           const BoundExpr& key = *node.aggregate->group_keys[static_cast<size_t>(window_key)];
           if (key.kind != BoundExprKind::kColumn) {
@@ -378,14 +386,16 @@ Status StreamingQuery::Impl::Build() {
         }
         for (const AggregateCall& call : node.aggregate->aggregates) {
           if (call.distinct || !call.order_by.empty()) {
-            return Error(fmt::format("{} without a window is not supported yet (it is over "
-                                     "TUMBLE/HOP/CUMULATE windows)",
-                                     call.display));
+            return Error(
+                fmt::format("{} without a window is not supported yet (it is over "
+                            "TUMBLE/HOP/CUMULATE windows)",
+                            call.display));
           }
           if (input_retracts && !call.function->retractable()) {
-            return Error(fmt::format("{} cannot be updated when rows are retracted (its input "
-                                     "is the changelog of {})",
-                                     call.display, retraction_source));
+            return Error(
+                fmt::format("{} cannot be updated when rows are retracted (its input "
+                            "is the changelog of {})",
+                            call.display, retraction_source));
           }
         }
         ops[i] = std::make_unique<ChangelogAggregateOperator>(
@@ -416,10 +426,11 @@ Status StreamingQuery::Impl::Build() {
             if (it->second.is_end) break;
           }
           if (found < 0) {
-            return Error(fmt::format("{} is not partitioned by a window (window_start or "
-                                     "window_end of TUMBLE/HOP/CUMULATE): over a stream, OVER "
-                                     "(...) needs a window to know when a partition is complete",
-                                     call.display));
+            return Error(
+                fmt::format("{} is not partitioned by a window (window_start or "
+                            "window_end of TUMBLE/HOP/CUMULATE): over a stream, OVER "
+                            "(...) needs a window to know when a partition is complete",
+                            call.display));
           }
           window_key = found;
         }
@@ -474,14 +485,16 @@ Status StreamingQuery::Impl::Build() {
         }
         std::string explain = "Stream" + node.explain;
         if (expiry[0].column >= 0) explain = "Window" + node.explain;
-        ops[i] = std::make_unique<StreamJoinOperator>(node.join, expiry[0], expiry[1], explain,
-                                                      &now_us);
+        ops[i] =
+            std::make_unique<StreamJoinOperator>(node.join, expiry[0], expiry[1], explain, &now_us);
         break;
       }
       default:
-        return Error(fmt::format("{} is not supported in continuous queries", Unsupported(op.kind)));
+        return Error(
+            fmt::format("{} is not supported in continuous queries", Unsupported(op.kind)));
     }
   }
+  ComputeShardColumns(origins);
   root = plan.root;
   SchemaPtr schema = plan.nodes[static_cast<size_t>(root)].schema;
   if (retracting[static_cast<size_t>(root)]) {
@@ -493,6 +506,106 @@ Status StreamingQuery::Impl::Build() {
   }
   output_schema = std::move(schema);
   return Status::OK();
+}
+
+// The input columns whose values decide every stateful operator's key: rows equal in them meet
+// in the same operator state, so hashing them splits the stream into independent shards.
+void StreamingQuery::Impl::ComputeShardColumns(const Origins& origins) {
+  // Column id → the input table column it carries unchanged.
+  absl::flat_hash_map<ColumnId, int> input_column;
+  std::function<void(const LogicalOp&)> trace = [&](const LogicalOp& op) {
+    for (const auto& c : op.children) trace(*c);
+    auto map_exprs = [&](const std::vector<BoundExprPtr>& exprs) {
+      for (size_t i = 0; i < exprs.size(); ++i) {
+        if (exprs[i]->kind != BoundExprKind::kColumn) continue;
+        auto it = input_column.find(exprs[i]->column_index);
+        if (it != input_column.end()) input_column[op.columns[i].id] = it->second;
+      }
+    };
+    if (op.kind == LogicalOpKind::kScan && op.table == table_name) {
+      for (size_t j = 0; j < op.columns.size(); ++j)
+        input_column[op.columns[j].id] = op.scan_columns[j];
+    } else if (op.kind == LogicalOpKind::kProject) {
+      map_exprs(op.exprs);
+    } else if (op.kind == LogicalOpKind::kAggregate) {
+      map_exprs(op.group_keys);
+    }
+  };
+  trace(*logical.root);
+  auto is_window = [&](ColumnId id) { return origins.contains(id); };
+  std::optional<std::vector<int>> common;
+  auto restrict = [&](std::vector<int> cols) {
+    std::sort(cols.begin(), cols.end());
+    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+    if (!common) {
+      common = std::move(cols);
+      return;
+    }
+    std::vector<int> both;
+    std::set_intersection(common->begin(), common->end(), cols.begin(), cols.end(),
+                          std::back_inserter(both));
+    common = std::move(both);
+  };
+  auto columns_of = [&](const std::vector<const BoundExpr*>& keys) {
+    std::vector<int> cols;
+    for (const BoundExpr* k : keys) {
+      if (k->kind != BoundExprKind::kColumn || is_window(k->column_index)) continue;
+      auto it = input_column.find(k->column_index);
+      if (it != input_column.end()) cols.push_back(it->second);
+    }
+    return cols;
+  };
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (!ops[i]->stateful()) continue;
+    has_state = true;
+    const PhysicalNode& node = physical->nodes[i];
+    const LogicalOp& op = *node.logical;
+    std::vector<const BoundExpr*> keys;
+    switch (op.kind) {
+      case LogicalOpKind::kAggregate:
+        for (const auto& k : op.group_keys) keys.push_back(k.get());
+        restrict(columns_of(keys));
+        break;
+      case LogicalOpKind::kWindow:
+        for (const WindowCall& w : op.windows) {
+          for (const auto& k : w.partition_by) keys.push_back(k.get());
+        }
+        restrict(columns_of(keys));
+        break;
+      case LogicalOpKind::kDistinct: {
+        std::vector<int> cols;
+        for (const LogicalColumn& c : op.columns) {
+          auto it = input_column.find(c.id);
+          if (it != input_column.end()) cols.push_back(it->second);
+        }
+        restrict(cols);
+        break;
+      }
+      case LogicalOpKind::kJoin: {
+        // A key qualifies when both sides carry the same input column.
+        std::vector<int> cols;
+        const JoinSpec& spec = *node.join;
+        for (size_t k = 0; k < spec.left_keys.size(); ++k) {
+          const BoundExpr& l = *spec.left_keys[k];
+          const BoundExpr& r = *spec.right_keys[k];
+          if (l.kind != BoundExprKind::kColumn || r.kind != BoundExprKind::kColumn) continue;
+          ColumnId lid = op.child(0).columns[static_cast<size_t>(l.column_index)].id;
+          ColumnId rid = op.child(1).columns[static_cast<size_t>(r.column_index)].id;
+          auto li = input_column.find(lid), ri = input_column.find(rid);
+          if (li != input_column.end() && ri != input_column.end() && li->second == ri->second &&
+              !is_window(lid)) {
+            cols.push_back(li->second);
+          }
+        }
+        restrict(cols);
+        break;
+      }
+      default:
+        restrict({});
+        break;
+    }
+  }
+  shard_columns = common.value_or(std::vector<int>());
 }
 
 Status StreamingQuery::Impl::Emit(std::vector<Delta>& deltas, StreamResult* out) {
@@ -523,8 +636,7 @@ Status StreamingQuery::Impl::Deliver(int node, std::vector<Delta>& deltas, Strea
     if (d.batch.num_rows() == 0) continue;
     for (const auto& [consumer, port] : consumers[static_cast<size_t>(node)]) {
       next.clear();
-      ARK_RETURN_IF_ERROR(
-          ops[static_cast<size_t>(consumer)]->Push(port, d, &next, &out->late));
+      ARK_RETURN_IF_ERROR(ops[static_cast<size_t>(consumer)]->Push(port, d, &next, &out->late));
       ARK_RETURN_IF_ERROR(Deliver(consumer, next, out));
     }
   }
@@ -566,6 +678,9 @@ Status StreamingQuery::Push(const Batch& batch, StreamResult* out) {
   }
   return Status::OK();
 }
+
+const std::vector<int>& StreamingQuery::shard_columns() const { return impl_->shard_columns; }
+bool StreamingQuery::has_state() const { return impl_->has_state; }
 
 void StreamingQuery::SetProcessingTime(int64_t now_us) { impl_->now_us = now_us; }
 

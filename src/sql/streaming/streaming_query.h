@@ -70,6 +70,13 @@ class StreamingQuery {
   void SetProcessingTime(int64_t now_us);
   Status ExpireState(int64_t before_us);
 
+  // Sharding (`parallelism`): the input columns (positions in table_name's schema) whose values
+  // decide the key of every stateful operator — rows that agree on them always meet in the same
+  // state, so a stream split by a hash of them runs as independent queries. Empty when there is
+  // no such column (a global aggregate, a join on different columns) or no state.
+  const std::vector<int>& shard_columns() const;
+  bool has_state() const;
+
   // The result schema; with a last column `__op` (string) when retracting().
   const SchemaPtr& output_schema() const;
   // True when the result is a changelog (updates and deletes), not append-only.

@@ -85,8 +85,7 @@ TEST(StreamingQueryTest, RowsOfAClosedWindowAreLateAndNotCounted) {
   EXPECT_EQ(r.late[0].rows.num_rows(), 1);
   EXPECT_THAT(r.late[0].reason, HasSubstr("late: the row's window closed"));
   ASSERT_TRUE(q->Finish(&r).ok());
-  EXPECT_THAT(Rows(r.batches),
-              ElementsAre("2024-01-01T00:00:10Z|1", "2024-01-01T00:00:20Z|1"));
+  EXPECT_THAT(Rows(r.batches), ElementsAre("2024-01-01T00:00:10Z|1", "2024-01-01T00:00:20Z|1"));
 }
 
 TEST(StreamingQueryTest, HopCountsEveryWindowOfARow) {
@@ -197,8 +196,8 @@ TEST(StreamingQueryTest, AWindowJoinPairsTheResultsOfOneWindowAndForgetsThem) {
   StreamResult r;
   ASSERT_TRUE(q->Push(Bids({1, 2, 1}, {10, 20, 30}, {1, 2, 12}), &r).ok());
   ASSERT_TRUE(q->AdvanceWatermark(kT0 + 10 * kSecond, &r).ok());
-  EXPECT_THAT(Rows(r.batches), ElementsAre("1|2024-01-01T00:00:00Z|1|20",
-                                           "2|2024-01-01T00:00:00Z|1|20"));
+  EXPECT_THAT(Rows(r.batches),
+              ElementsAre("1|2024-01-01T00:00:00Z|1|20", "2|2024-01-01T00:00:00Z|1|20"));
   r.batches.clear();
   ASSERT_TRUE(q->AdvanceWatermark(kT0 + 20 * kSecond, &r).ok());
   EXPECT_THAT(Rows(r.batches), ElementsAre("1|2024-01-01T00:00:10Z|1|30"));
@@ -286,16 +285,14 @@ TEST(StreamingQueryTest, SessionWindowsMergeRowsCloserThanTheGapPerKey) {
   ASSERT_TRUE(q->Push(Bids({1}, {4}, {4}), &r).ok());
   EXPECT_EQ(q->State()[0].keys, 2);  // auction 1's two sessions became one
   ASSERT_TRUE(q->AdvanceWatermark(kT0 + 13 * kSecond, &r).ok());
-  EXPECT_THAT(Rows(r.batches),
-              ElementsAre("2|2024-01-01T00:00:01Z|2024-01-01T00:00:06Z|1|10",
-                          "1|2024-01-01T00:00:00Z|2024-01-01T00:00:13Z|3|7"));
+  EXPECT_THAT(Rows(r.batches), ElementsAre("2|2024-01-01T00:00:01Z|2024-01-01T00:00:06Z|1|10",
+                                           "1|2024-01-01T00:00:00Z|2024-01-01T00:00:13Z|3|7"));
   r.batches.clear();
   // A new session for auction 1 after the gap; a row of a closed session is late.
   ASSERT_TRUE(q->Push(Bids({1, 1}, {9, 9}, {20, 3}), &r).ok());
   ASSERT_EQ(r.late.size(), 1u);
   ASSERT_TRUE(q->Finish(&r).ok());
-  EXPECT_THAT(Rows(r.batches),
-              ElementsAre("1|2024-01-01T00:00:20Z|2024-01-01T00:00:25Z|1|9"));
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|2024-01-01T00:00:20Z|2024-01-01T00:00:25Z|1|9"));
 }
 
 TEST(StreamingQueryTest, StatelessQueriesPassRowsThrough) {
