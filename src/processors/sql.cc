@@ -533,6 +533,8 @@ ConfigSpec KeySpec() {
   return key;
 }
 
+}  // namespace
+
 ConfigSpec TemporarySpec() {
   ConfigSpec t("A lookup table the query may read (and join) under `table_name`.");
   t.String("name", "Name of the temporary source (ArkFlow); also the default table_name.")
@@ -622,8 +624,6 @@ Result<std::unique_ptr<FileLookupTable>> MakeLookup(const ComponentConfig& item,
   if (!table.ok()) return item.NodeOf("path").Error(table.status().message());
   return table;
 }
-
-}  // namespace
 
 void RegisterSqlProcessor(Registry& registry) {
   ConfigSpec spec(

@@ -168,6 +168,12 @@ struct QueryNames {
 // (SELECT, VALUES or EXPLAIN).
 Result<QueryNames> ReferencedNames(std::string_view query);
 
+// The spec of one `temporary_list` entry, and the lookup table it describes (loaded now; errors
+// located at the entry's options). Shared with the stream_sql processor.
+ConfigSpec TemporarySpec();
+Result<std::unique_ptr<FileLookupTable>> MakeLookup(const ComponentConfig& item,
+                                                    const ComponentContext& ctx);
+
 void RegisterSqlProcessor(Registry& registry);
 
 }  // namespace ark

@@ -1,5 +1,6 @@
 #include "processors/stream_sql.h"
 
+#include <map>
 #include <span>
 #include <thread>
 #include <utility>
@@ -78,10 +79,18 @@ void StreamSqlProcessor::Attach(const Downstream& downstream, MetricsRegistry& m
 Status StreamSqlProcessor::Plan(const Batch& batch) {
   sql::Catalog catalog;
   ARK_RETURN_IF_ERROR(catalog.AddTable(options_.table_name, batch.schema()));
+  std::vector<std::string> lookup_names;
+  snapshots_.clear();
+  for (const auto& l : options_.lookups) {
+    snapshots_.push_back(l->Current());
+    ARK_RETURN_IF_ERROR(catalog.AddTable(l->table_name(), snapshots_.back()->schema));
+    lookup_names.push_back(l->table_name());
+  }
   std::vector<std::unique_ptr<sql::StreamingQuery>> shards;
   for (int i = 0; i < options_.parallelism; ++i) {
-    ARK_ASSIGN_OR_RETURN(std::unique_ptr<sql::StreamingQuery> q,
-                         sql::StreamingQuery::Make(options_.query, catalog, options_.table_name));
+    ARK_ASSIGN_OR_RETURN(
+        std::unique_ptr<sql::StreamingQuery> q,
+        sql::StreamingQuery::Make(options_.query, catalog, options_.table_name, lookup_names));
     shards.push_back(std::move(q));
   }
   const sql::StreamingQuery& q = *shards[0];
@@ -120,6 +129,35 @@ Status StreamSqlProcessor::Plan(const Batch& batch) {
     }
   }
   return Status::OK();
+}
+
+Status StreamSqlProcessor::RefreshLookups(ProcessOutput* out, bool force) {
+  if (options_.lookups.empty()) return Status::OK();
+  bool changed = force;
+  for (size_t i = 0; i < options_.lookups.size(); ++i) {
+    std::shared_ptr<const LookupSnapshot> now = options_.lookups[i]->Current();
+    if (now != snapshots_[i]) {
+      if (now->schema->fields() != snapshots_[i]->schema->fields()) {
+        spdlog::error(
+            "stream_sql: lookup table {} was reloaded with other columns; the query keeps the "
+            "version it was planned with",
+            options_.lookups[i]->table_name());
+        continue;
+      }
+      snapshots_[i] = std::move(now);
+      changed = true;
+    }
+  }
+  if (!changed) return Status::OK();
+  std::map<std::string, std::vector<Batch>, std::less<>> tables;
+  for (size_t i = 0; i < options_.lookups.size(); ++i) {
+    tables[options_.lookups[i]->table_name()] = snapshots_[i]->batches;
+  }
+  std::vector<sql::StreamResult> results(shards_.size());
+  Status st =
+      ForEachShard([&](size_t i) { return shards_[i]->SetLookupTables(tables, &results[i]); });
+  for (sql::StreamResult& r : results) Collect(r, out);
+  return st;
 }
 
 Status StreamSqlProcessor::ForEachShard(const std::function<Status(size_t)>& fn) {
@@ -240,7 +278,12 @@ Status StreamSqlProcessor::Process(Batch batch, ProcessOutput* out) {
     advanced = o.watermark;
   }
   if (batch.num_rows() > 0) {
-    if (shards_.empty()) ARK_RETURN_IF_ERROR(Plan(batch));
+    if (shards_.empty()) {
+      ARK_RETURN_IF_ERROR(Plan(batch));
+      ARK_RETURN_IF_ERROR(RefreshLookups(out, true));
+    } else {
+      ARK_RETURN_IF_ERROR(RefreshLookups(out, false));
+    }
     ARK_ASSIGN_OR_RETURN(Batch rows, Conform(batch));
     std::vector<Batch> parts;
     if (shards_.size() == 1) {
@@ -315,6 +358,10 @@ void RegisterStreamSqlProcessor(Registry& registry) {
       "passes a window's end, and GROUP BY without windows as a changelog (__op).");
   spec.String("query", "The continuous query (one SELECT).").Required();
   spec.String("table_name", "The stream's name inside the query.").Default("flow");
+  spec.ObjectList("temporary_list",
+                  "Lookup tables the query may join to the stream (FROM stream JOIN table ON ...), "
+                  "as the sql processor's; a reloaded file applies to the rows that come after.",
+                  TemporarySpec());
   spec.Int("parallelism",
            "Runs the query's stateful operators in this many key-hash shards, each on its own "
            "thread; the query must group or join by a common column of the stream.")
@@ -339,8 +386,11 @@ void RegisterStreamSqlProcessor(Registry& registry) {
                   "    event_time: {column: ts, max_delay: 5s}\n"},
       [](const ComponentConfig& cfg,
          const ComponentContext& ctx) -> Result<std::unique_ptr<Processor>> {
-        (void)ctx;
         StreamSqlOptions options;
+        for (const ComponentConfig& item : cfg.GetObjectList("temporary_list")) {
+          ARK_ASSIGN_OR_RETURN(std::unique_ptr<FileLookupTable> t, MakeLookup(item, ctx));
+          options.lookups.push_back(std::move(t));
+        }
         options.query = cfg.GetString("query");
         options.table_name = cfg.GetString("table_name");
         if (options.table_name.empty()) {
@@ -357,7 +407,8 @@ void RegisterStreamSqlProcessor(Registry& registry) {
         if (cfg.Has("event_time")) {
           options.event_time = EventTimeFromConfig(cfg.GetObject("event_time"));
         }
-        Result<std::unique_ptr<StreamSqlProcessor>> p = StreamSqlProcessor::Make(options);
+        Result<std::unique_ptr<StreamSqlProcessor>> p =
+            StreamSqlProcessor::Make(std::move(options));
         if (!p.ok()) return cfg.NodeOf("query").Error(p.status().message());
         return std::unique_ptr<Processor>(std::move(p).value());
       });

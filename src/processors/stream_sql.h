@@ -36,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "processors/sql.h"
 #include "runtime/event_time.h"
 #include "runtime/processor.h"
 #include "runtime/registry.h"
@@ -51,6 +52,8 @@ struct StreamSqlOptions {
   std::chrono::nanoseconds state_ttl{0};
   // Key-hash shards of the stateful operators, each on its own thread (1: no sharding).
   int parallelism = 1;
+  // Lookup tables joined to the stream (temporary_list, as the sql processor's).
+  std::vector<std::unique_ptr<FileLookupTable>> lookups;
 };
 
 class StreamSqlProcessor final : public Processor {
@@ -86,6 +89,9 @@ class StreamSqlProcessor final : public Processor {
   // One query per shard (`parallelism`); shard_columns_ split the rows between them.
   std::vector<std::unique_ptr<sql::StreamingQuery>> shards_;
   std::vector<int> shard_columns_;
+  // The lookup snapshots the shards hold (reloaded files are passed on when they change).
+  std::vector<std::shared_ptr<const LookupSnapshot>> snapshots_;
+  Status RefreshLookups(ProcessOutput* out, bool force);
   // Runs fn(shard) for every shard, on threads when there are several; the first error wins.
   Status ForEachShard(const std::function<Status(size_t)>& fn);
   Result<std::vector<Batch>> Split(const Batch& rows) const;

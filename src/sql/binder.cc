@@ -1437,10 +1437,9 @@ Status Binder::AddDerivedScope(const std::string& alias,
 }
 
 Result<LogicalOpPtr> Binder::BindBaseTable(const BaseTableRef& ref, Scope* scope) {
-  if (ref.system_time) {
-    return NotSupported(ref.system_time->loc,
-                        "FOR SYSTEM_TIME AS OF is not supported in batch queries yet");
-  }
+  // FOR SYSTEM_TIME AS OF t (a temporal, processing-time lookup join): the table's current
+  // contents are what is joined, so the time is not evaluated.
+
   std::string name = JoinStrings(ref.name, ".");
   // CTEs shadow tables; the innermost definition wins.
   for (size_t i = ctes_.size(); i-- > 0;) {
@@ -1743,11 +1742,10 @@ Result<LogicalOpPtr> Binder::BindWindowTableFunction(const TableFunctionRef& ref
                       : ref.name == "cumulate" ? "CUMULATE"
                                                : "SESSION";
   std::string usage =
-      ref.name == "tumble" ? "TUMBLE(TABLE t, DESCRIPTOR(time_column), size [, offset])"
-      : ref.name == "hop"  ? "HOP(TABLE t, DESCRIPTOR(time_column), slide, size [, offset])"
-      : ref.name == "cumulate"
-          ? "CUMULATE(TABLE t, DESCRIPTOR(time_column), step, size [, offset])"
-          : "SESSION(TABLE t, DESCRIPTOR(time_column), gap)";
+      ref.name == "tumble"     ? "TUMBLE(TABLE t, DESCRIPTOR(time_column), size [, offset])"
+      : ref.name == "hop"      ? "HOP(TABLE t, DESCRIPTOR(time_column), slide, size [, offset])"
+      : ref.name == "cumulate" ? "CUMULATE(TABLE t, DESCRIPTOR(time_column), step, size [, offset])"
+                               : "SESSION(TABLE t, DESCRIPTOR(time_column), gap)";
   auto usage_error = [&](const SourceLocation& loc, std::string_view what) {
     return Error(StatusCode::kInvalidArgument, loc,
                  fmt::format("{}; expected {} (or {}(t, time_column, ...))", what, usage, upper));
@@ -1783,9 +1781,9 @@ Result<LogicalOpPtr> Binder::BindWindowTableFunction(const TableFunctionRef& ref
     const Expr& e = *ref.args[first_interval + i];
     ARK_ASSIGN_OR_RETURN(Value v, ConstantValue(e, upper.c_str()));
     if (v.is_null() || v.type().id() != TypeId::kInterval) {
-      return usage_error(e.loc, fmt::format("{} argument {} must be an INTERVAL, not {}", upper,
-                                            first_interval + i + 3,
-                                            v.is_null() ? "NULL" : v.type().ToString()));
+      return usage_error(
+          e.loc, fmt::format("{} argument {} must be an INTERVAL, not {}", upper,
+                             first_interval + i + 3, v.is_null() ? "NULL" : v.type().ToString()));
     }
     const IntervalValue& iv = v.interval_value();
     if (iv.months != 0) {
@@ -1799,10 +1797,10 @@ Result<LogicalOpPtr> Binder::BindWindowTableFunction(const TableFunctionRef& ref
     if ((!offset && us <= 0) || us > INT64_MAX / 4 || us < -(INT64_MAX / 4)) {
       return Error(StatusCode::kInvalidArgument, e.loc,
                    fmt::format("{} window {} must be positive", upper,
-                               offset                    ? "offset"
+                               offset                  ? "offset"
                                : ref.name == "session" ? "gap"
-                               : i == needed - 1         ? "size"
-                                                         : "slide"));
+                               : i == needed - 1       ? "size"
+                                                       : "slide"));
     }
     intervals[i] = static_cast<int64_t>(us);
   }

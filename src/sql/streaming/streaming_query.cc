@@ -4,9 +4,11 @@
 #include <cctype>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "core/column_builder.h"
 #include "sql/binder.h"
 #include "sql/logical_plan.h"
@@ -15,6 +17,7 @@
 #include "sql/planner.h"
 #include "sql/sql_error.h"
 #include "sql/streaming/changelog_aggregate.h"
+#include "sql/streaming/lookup_join.h"
 #include "sql/streaming/session_aggregate.h"
 #include "sql/streaming/stream_join.h"
 #include "sql/streaming/window_aggregate.h"
@@ -241,6 +244,7 @@ Result<std::optional<std::string>> FindUnwindowedAggregation(std::string_view sq
 struct StreamingQuery::Impl {
   std::string sql;
   std::string table_name;
+  absl::flat_hash_set<std::string> lookup_tables;
   LogicalPlan logical;
   std::unique_ptr<PhysicalPlan> physical;
   KernelContext ctx;
@@ -248,6 +252,9 @@ struct StreamingQuery::Impl {
   std::vector<std::vector<std::pair<int, int>>> consumers;  // per node: (consumer, port)
   std::vector<bool> retracting;                             // per node
   std::vector<int> sources;                                 // scans of the input table
+  std::vector<bool> lookup_only;                            // per node: reads lookup tables only
+  std::map<std::string, std::vector<int>, std::less<>> lookup_sources;  // table → its scans
+  std::vector<LookupJoinOperator*> lookup_joins;
   int root = -1;
   SchemaPtr output_schema;
   std::string retraction_source;
@@ -279,16 +286,71 @@ Status StreamingQuery::Impl::Build() {
   ops.resize(n);
   consumers.assign(n, {});
   retracting.assign(n, false);
+  lookup_only.assign(n, false);
   for (size_t i = 0; i < n; ++i) {
     const PhysicalNode& node = plan.nodes[i];
     const LogicalOp& op = *node.logical;
     bool input_retracts = false;
+    bool all_lookup = !node.inputs.empty();
     for (size_t port = 0; port < node.inputs.size(); ++port) {
       consumers[static_cast<size_t>(node.inputs[port])].emplace_back(static_cast<int>(i),
                                                                      static_cast<int>(port));
       input_retracts = input_retracts || retracting[static_cast<size_t>(node.inputs[port])];
+      all_lookup = all_lookup && lookup_only[static_cast<size_t>(node.inputs[port])];
     }
     retracting[i] = input_retracts;
+    // Lookup tables feed the right side of joins only, through filters and projections.
+    if (op.kind == LogicalOpKind::kScan && op.table != table_name) {
+      if (!lookup_tables.contains(op.table)) {
+        return Error(fmt::format(
+            "the query reads table {}, but a continuous query reads one stream, {}{}", op.table,
+            table_name,
+            lookup_tables.empty() ? std::string()
+                                  : ", and lookup tables joined to it (temporary_list)"));
+      }
+      lookup_only[i] = true;
+      lookup_sources[op.table].push_back(static_cast<int>(i));
+      ARK_ASSIGN_OR_RETURN(OperatorPtr o, node.make(ParameterValues{}, &ctx));
+      ops[i] = std::make_unique<BatchStep>(std::move(o), 0, node.explain, false);
+      continue;
+    }
+    if (all_lookup) {
+      if (op.kind != LogicalOpKind::kFilter && op.kind != LogicalOpKind::kProject) {
+        return Error(
+            fmt::format("a lookup table can only be filtered, projected and joined to "
+                        "the stream (FROM stream JOIN lookup ON ...), not used in {}",
+                        node.explain));
+      }
+      lookup_only[i] = true;
+      ARK_ASSIGN_OR_RETURN(OperatorPtr o, node.make(ParameterValues{}, &ctx));
+      ops[i] = std::make_unique<BatchStep>(std::move(o), 1, node.explain, false);
+      continue;
+    }
+    bool any_lookup = false;
+    for (int in : node.inputs) any_lookup = any_lookup || lookup_only[static_cast<size_t>(in)];
+    if (any_lookup) {
+      const bool right_is_lookup = node.inputs.size() == 2 &&
+                                   lookup_only[static_cast<size_t>(node.inputs[1])] &&
+                                   !lookup_only[static_cast<size_t>(node.inputs[0])];
+      if (op.kind != LogicalOpKind::kJoin || !right_is_lookup) {
+        return Error(fmt::format(
+            "a lookup table is joined to the stream with the lookup table on the right (FROM "
+            "stream s JOIN lookup l ON ...); here it meets the stream in {}",
+            node.explain));
+      }
+      const JoinSpec& spec = *node.join;
+      if ((spec.type != PhysicalJoinType::kInner && spec.type != PhysicalJoinType::kLeft) ||
+          spec.left_keys.empty()) {
+        return Error("a lookup join is an inner or left join with an equality condition");
+      }
+      auto make = node.make;
+      const KernelContext* c = &ctx;
+      auto join = std::make_unique<LookupJoinOperator>(
+          [make, c]() { return make(ParameterValues{}, c); }, "Lookup" + node.explain);
+      lookup_joins.push_back(join.get());
+      ops[i] = std::move(join);
+      continue;
+    }
     auto batch_step = [&](bool stateful) -> Status {
       ARK_ASSIGN_OR_RETURN(OperatorPtr o, node.make(ParameterValues{}, &ctx));
       ops[i] = std::make_unique<BatchStep>(std::move(o), static_cast<int>(node.inputs.size()),
@@ -297,11 +359,6 @@ Status StreamingQuery::Impl::Build() {
     };
     switch (op.kind) {
       case LogicalOpKind::kScan:
-        if (op.table != table_name) {
-          return Error(
-              fmt::format("the query reads table {}, but a continuous query reads one stream, {}",
-                          op.table, table_name));
-        }
         sources.push_back(static_cast<int>(i));
         ARK_RETURN_IF_ERROR(batch_step(false));
         break;
@@ -646,9 +703,9 @@ Status StreamingQuery::Impl::Deliver(int node, std::vector<Delta>& deltas, Strea
 StreamingQuery::StreamingQuery() : impl_(std::make_unique<Impl>()) {}
 StreamingQuery::~StreamingQuery() = default;
 
-Result<std::unique_ptr<StreamingQuery>> StreamingQuery::Make(std::string_view sql,
-                                                             const Catalog& catalog,
-                                                             std::string_view table_name) {
+Result<std::unique_ptr<StreamingQuery>> StreamingQuery::Make(
+    std::string_view sql, const Catalog& catalog, std::string_view table_name,
+    const std::vector<std::string>& lookup_tables) {
   ARK_ASSIGN_OR_RETURN(StatementPtr stmt, ParseStatement(sql));
   if (stmt->kind != StatementKind::kSelect) {
     return SqlError(StatusCode::kInvalidArgument, sql, stmt->loc,
@@ -658,6 +715,12 @@ Result<std::unique_ptr<StreamingQuery>> StreamingQuery::Make(std::string_view sq
   Impl& impl = *q->impl_;
   impl.sql = std::string(sql);
   impl.table_name = std::string(table_name);
+  for (const std::string& t : lookup_tables) {
+    std::string lower = t;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    impl.lookup_tables.insert(std::move(lower));
+  }
   std::transform(impl.table_name.begin(), impl.table_name.end(), impl.table_name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const SelectStatement& select = *static_cast<const SelectStmt&>(*stmt).select;
@@ -675,6 +738,25 @@ Status StreamingQuery::Push(const Batch& batch, StreamResult* out) {
     ARK_RETURN_IF_ERROR(impl_->ops[static_cast<size_t>(source)]->Push(
         0, Delta{batch, RowKind::kInsert}, &produced, &out->late));
     ARK_RETURN_IF_ERROR(impl_->Deliver(source, produced, out));
+  }
+  return Status::OK();
+}
+
+Status StreamingQuery::SetLookupTables(
+    const std::map<std::string, std::vector<Batch>, std::less<>>& tables, StreamResult* out) {
+  for (LookupJoinOperator* j : impl_->lookup_joins) j->ResetLookup();
+  for (const auto& [name, scans] : impl_->lookup_sources) {
+    auto it = tables.find(name);
+    if (it == tables.end()) continue;
+    for (int scan : scans) {
+      for (const Batch& b : it->second) {
+        if (b.num_rows() == 0) continue;
+        std::vector<Delta> produced;
+        ARK_RETURN_IF_ERROR(impl_->ops[static_cast<size_t>(scan)]->Push(
+            0, Delta{b, RowKind::kInsert}, &produced, &out->late));
+        ARK_RETURN_IF_ERROR(impl_->Deliver(scan, produced, out));
+      }
+    }
   }
   return Status::OK();
 }

@@ -24,6 +24,8 @@
 // Thread-safety: one thread drives a query.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,9 +56,17 @@ class StreamingQuery {
   // Plans `sql` (one SELECT) reading the stream `table_name` (a table of `catalog`). Errors carry
   // line:column and a caret for what the binder finds, and name the operator for what streaming
   // cannot run.
-  static Result<std::unique_ptr<StreamingQuery>> Make(std::string_view sql, const Catalog& catalog,
-                                                      std::string_view table_name);
+  // `lookup_tables` (tables of `catalog` too) may be joined to the stream, on the right side of
+  // an inner or left join (a lookup join); SetLookupTables supplies their rows.
+  static Result<std::unique_ptr<StreamingQuery>> Make(
+      std::string_view sql, const Catalog& catalog, std::string_view table_name,
+      const std::vector<std::string>& lookup_tables = {});
   ~StreamingQuery();
+
+  // The current rows of the lookup tables (all of them, whenever one changes): stream rows that
+  // come after join with these.
+  Status SetLookupTables(const std::map<std::string, std::vector<Batch>, std::less<>>& tables,
+                         StreamResult* out);
 
   // One batch of the input stream (table_name's schema).
   Status Push(const Batch& batch, StreamResult* out);

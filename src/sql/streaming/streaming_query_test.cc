@@ -295,6 +295,32 @@ TEST(StreamingQueryTest, SessionWindowsMergeRowsCloserThanTheGapPerKey) {
   EXPECT_THAT(Rows(r.batches), ElementsAre("1|2024-01-01T00:00:20Z|2024-01-01T00:00:25Z|1|9"));
 }
 
+TEST(StreamingQueryTest, ALookupJoinUsesTheCurrentVersionOfTheTable) {
+  Catalog catalog;
+  ASSERT_TRUE(catalog.AddTable("flow", Bids({}, {}, {}).schema()).ok());
+  Batch v1 = MakeBatch({{"id", Int64Col({1, 2})}, {"name", StrCol({"one", "two"})}});
+  ASSERT_TRUE(catalog.AddTable("names", v1.schema()).ok());
+  auto made = StreamingQuery::Make(
+      "SELECT b.auction, n.name FROM flow AS b LEFT JOIN names FOR SYSTEM_TIME AS OF b.ts AS n "
+      "ON b.auction = n.id WHERE b.price > 0",
+      catalog, "flow", {"names"});
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  auto q = std::move(made).value();
+  EXPECT_THAT(q->Explain(), HasSubstr("LookupHashJoin"));
+  StreamResult r;
+  ASSERT_TRUE(q->SetLookupTables({{"names", {v1}}}, &r).ok());
+  ASSERT_TRUE(q->Push(Bids({1, 3}, {5, 5}, {1, 2}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|one", "3|NULL"));
+  r.batches.clear();
+  Batch v2 = MakeBatch({{"id", Int64Col({3})}, {"name", StrCol({"three"})}});
+  ASSERT_TRUE(q->SetLookupTables({{"names", {v2}}}, &r).ok());
+  ASSERT_TRUE(q->Push(Bids({1, 3}, {5, 5}, {3, 4}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|NULL", "3|three"));
+
+  auto wrong = StreamingQuery::Make("SELECT count(*) FROM names", catalog, "flow", {"names"});
+  EXPECT_THAT(wrong.status().ToString(), HasSubstr("a lookup table can only be filtered"));
+}
+
 TEST(StreamingQueryTest, StatelessQueriesPassRowsThrough) {
   auto q = Make("SELECT auction, price * 2 AS p2 FROM flow WHERE price > 10");
   ASSERT_NE(q, nullptr);
