@@ -15,3 +15,5 @@ echo "== NDJSON pass-through"
 echo "== SQL engine vs DuckDB (single thread)"
 /usr/bin/python3 "$here/run_sql_bench.py" --bench "$build/bench/sql_bench" \
   --rows "${BENCH_SQL_ROWS:-10000000}" --runs 5 --rounds 3
+echo "== Nexmark q0-q2 vs DuckDB"
+/usr/bin/python3 "$here/nexmark_bench.py" --arkflow "$build/arkflow" --events "${BENCH_NEXMARK_EVENTS:-10000000}"

@@ -11,6 +11,7 @@
 #include "connectors/memory/memory_input.h"
 #include "connectors/mqtt/mqtt_input.h"
 #include "connectors/mqtt/mqtt_output.h"
+#include "connectors/nexmark/nexmark_input.h"
 #include "connectors/stdio/stdin_input.h"
 #include "connectors/stdio/stdout_output.h"
 #include "connectors/websocket/websocket.h"
@@ -33,6 +34,7 @@ void RegisterConnectors(Registry& registry) {
   RegisterHttpOutput(registry);
   RegisterWebSocketInput(registry);
   RegisterWebSocketOutput(registry);
+  RegisterNexmarkInput(registry);
 }
 
 }  // namespace ark

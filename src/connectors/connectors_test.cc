@@ -43,7 +43,7 @@ std::vector<std::string> Names(const Registry& r, ComponentKind kind) {
 TEST_F(ConnectorsTest, RegistersEveryComponentWithDocumentedOptions) {
   EXPECT_EQ(Names(registry_, ComponentKind::kInput),
             (std::vector<std::string>{"file", "generate", "http", "kafka", "memory", "mqtt",
-                                      "stdin", "websocket"}));
+                                      "nexmark", "stdin", "websocket"}));
   EXPECT_EQ(
       Names(registry_, ComponentKind::kOutput),
       (std::vector<std::string>{"drop", "file", "http", "kafka", "mqtt", "stdout", "websocket"}));

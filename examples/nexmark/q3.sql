@@ -1,0 +1,8 @@
+-- Nexmark q3: local item suggestion. Sellers in Oregon, Idaho or California with an auction in
+-- category 10: a join of two streams (auction, person) on the seller.
+SELECT
+    P.name, P.city, P.state, A.id
+FROM
+    auction AS A INNER JOIN person AS P on A.seller = P.id
+WHERE
+    A.category = 10 and (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA');
