@@ -11,9 +11,9 @@ namespace ark {
 
 namespace {
 
-// How long the input stops reading the socket after handing out a batch, waiting for the batch
-// to be written so that its PUBACKs go out (see the header). Past it, reading resumes.
-constexpr auto kMaxReadHold = std::chrono::milliseconds(10);
+// Unacknowledged batches at which Read lets the next batch grow, and for how long at most.
+constexpr int64_t kBusyBatches = 2;
+constexpr auto kMaxGrow = std::chrono::milliseconds(5);
 
 }  // namespace
 
@@ -37,6 +37,8 @@ Status MqttInput::Connect() {
   {
     std::lock_guard lock(acks_->mu);
     acks_->session = session.get();
+    acks_->input = this;
+    acks_->last_release = std::chrono::steady_clock::now();
   }
   Status st = session->Open();
   if (!st.ok()) {
@@ -44,8 +46,8 @@ Status MqttInput::Connect() {
       std::lock_guard lock(acks_->mu);
       acks_->session = nullptr;
       ++acks_->generation;
-      acks_->received = acks_->taken = acks_->written = 0;
-      acks_->hold_reads = false;
+      acks_->received = acks_->written = acks_->released = 0;
+      acks_->draining = false;
     }
     session->Stop();
     return st;
@@ -120,6 +122,11 @@ void MqttInput::OnMessage(const mosquitto_message& message) {
   arrived_.notify_one();
 }
 
+void MqttInput::BatchAcked() {
+  { std::lock_guard lock(mu_); }  // Read is waiting, or sees the new count
+  arrived_.notify_one();
+}
+
 void MqttInput::OnReadDone() {
   {
     std::lock_guard lock(mu_);
@@ -134,25 +141,40 @@ void MqttInput::OnDisconnected() {
   std::lock_guard lock(acks_->mu);
   ++acks_->generation;
   acks_->received = 0;
-  acks_->taken = 0;
   acks_->written = 0;
-  acks_->hold_reads = false;
+  acks_->released = 0;
+  acks_->draining = false;
+  acks_->last_release = std::chrono::steady_clock::now();
 }
 
 bool MqttInput::MayWrite() {
   std::lock_guard lock(acks_->mu);
-  return acks_->written == acks_->received;
+  if (acks_->written != acks_->received) return false;
+  // Everything libmosquitto queued acknowledges written messages: the session sends it now.
+  acks_->released = acks_->received;
+  acks_->draining = false;
+  acks_->last_release = std::chrono::steady_clock::now();
+  return true;
 }
 
 bool MqttInput::ReadPaused() {
   {
-    // A batch is out: read nothing more until it is written, so that its PUBACKs can go out.
     std::lock_guard lock(acks_->mu);
-    if (acks_->hold_reads && acks_->written < acks_->taken) return true;
+    if (acks_->written < acks_->received) {
+      // Drain: read nothing more until the pipeline wrote what it has, so that the gate opens
+      // and the acknowledgements go out (the ack callback wakes the session).
+      if (!acks_->draining &&
+          (acks_->received - acks_->released >= options_.drain_at ||
+           std::chrono::steady_clock::now() - acks_->last_release >= options_.release_interval)) {
+        acks_->draining = true;
+      }
+      if (acks_->draining) return true;
+    }
   }
   std::lock_guard lock(mu_);
-  return pending_.num_rows() >= options_.batch_size ||
-         pending_.value_bytes() >= kMaxRawBatchBytes / 2;
+  full_ =
+      pending_.num_rows() >= options_.batch_size || pending_.value_bytes() >= kMaxRawBatchBytes / 2;
+  return full_;
 }
 
 Result<InputBatch> MqttInput::Read(std::stop_token stop) {
@@ -165,25 +187,22 @@ Result<InputBatch> MqttInput::Read(std::stop_token stop) {
   Batch raw;
   uint64_t generation;
   int64_t to_ack;
+  bool wake;
   {
     std::unique_lock lock(mu_);
     // A whole read burst (or a full batch), not the first message of it.
-    auto burst = [&] {
+    arrived_.wait(lock, stop, [&] {
       return pending_.num_rows() > 0 && (!reading_ || pending_.num_rows() >= options_.batch_size);
-    };
-    if (!arrived_.wait_for(lock, stop, kMaxReadHold, burst) && !stop.stop_requested()) {
-      // The batch out is not written yet (a window buffer holds it, or a slow output): read on;
-      // its PUBACKs then wait until the pipeline has caught up (the connection's gate).
-      lock.unlock();
-      {
-        std::lock_guard acks_lock(acks_->mu);
-        acks_->hold_reads = false;
-      }
-      session_->Wake();
-      lock.lock();
-      arrived_.wait(lock, stop, burst);
-    }
+    });
     if (pending_.num_rows() == 0) return Status::Cancelled("{} stopped", what_);
+    if (pending_.num_rows() < options_.batch_size &&
+        acks_->batches_out.load(std::memory_order_acquire) >= kBusyBatches) {
+      // The pipeline is busy: a bigger batch later beats a queue of small ones now.
+      arrived_.wait_for(lock, stop, kMaxGrow, [&] {
+        return pending_.num_rows() >= options_.batch_size ||
+               acks_->batches_out.load(std::memory_order_acquire) < kBusyBatches;
+      });
+    }
     if (options_.linger > std::chrono::nanoseconds::zero() &&
         pending_.num_rows() < options_.batch_size) {
       arrived_.wait_until(lock, stop, first_arrival_ + options_.linger,
@@ -193,29 +212,24 @@ Result<InputBatch> MqttInput::Read(std::stop_token stop) {
     generation = pending_generation_;
     to_ack = pending_to_ack_;
     pending_to_ack_ = 0;
+    wake = full_;
+    full_ = false;
   }
-  if (to_ack > 0) {
-    std::lock_guard lock(acks_->mu);
-    if (acks_->generation == generation) {
-      acks_->taken += to_ack;
-      acks_->hold_reads = true;
-    }
-  }
-  session_->Wake();  // reading may have been paused on a full batch
+  if (wake) session_->Wake();  // reading was paused on the full batch
   return MakeBatch(std::move(raw), generation, to_ack);
 }
 
 Result<InputBatch> MqttInput::MakeBatch(Batch raw, uint64_t generation, int64_t to_ack) {
-  AckToken token;
-  if (to_ack > 0) {
-    token = AckToken::Make([acks = acks_, generation, to_ack] {
-      std::lock_guard lock(acks->mu);
-      if (acks->generation != generation) return;
-      acks->written += to_ack;
-      // The gate may open (written == received) or reading may resume (written == taken).
-      if (acks->written == acks->taken && acks->session != nullptr) acks->session->Wake();
-    });
-  }
+  acks_->batches_out.fetch_add(1, std::memory_order_acq_rel);
+  AckToken token = AckToken::Make([acks = acks_, generation, to_ack] {
+    std::lock_guard lock(acks->mu);
+    acks->batches_out.fetch_sub(1, std::memory_order_acq_rel);
+    if (acks->input != nullptr) acks->input->BatchAcked();
+    if (to_ack == 0 || acks->generation != generation) return;
+    acks->written += to_ack;
+    // The gate can open (and a drain end): the network thread sends the acknowledgements.
+    if (acks->written == acks->received && acks->session != nullptr) acks->session->Wake();
+  });
   Batch rows = raw;
   std::optional<Batch> errors;
   if (decoder_ != nullptr) {
@@ -277,6 +291,7 @@ Status MqttInput::Close() {
   {
     std::lock_guard lock(acks_->mu);
     acks_->session = nullptr;
+    acks_->input = nullptr;
   }
   if (session_ != nullptr) session_->Stop();
   return Status::OK();
@@ -302,6 +317,20 @@ ConfigSpec MqttInputSpec() {
       .Default("1")
       .Min(0)
       .Max(2);
+  spec.String("protocol",
+              "MQTT protocol version: \"5\" (lets `receive_maximum` raise the broker's window) or "
+              "\"3.1.1\" (for brokers without MQTT 5; the broker's own in-flight limit applies, 20 "
+              "with mosquitto's defaults).")
+      .Default("5")
+      .OneOf({"5", "3.1.1"});
+  spec.Int("receive_maximum",
+           "QoS 1/2 messages the broker may send before they are acknowledged (MQTT 5 Receive "
+           "Maximum). Acknowledgements go out only after the outputs wrote the messages, so this "
+           "bounds the messages in the pipeline; reading pauses at half of it until they are "
+           "written and acknowledged. With `protocol: \"3.1.1\"` set it to the broker's limit.")
+      .Default("10000")
+      .Min(1)
+      .Max(65535);
   spec.Int("batch_size", "Most messages per batch.").Default("1000").Min(1);
   spec.Duration("linger",
                 "How long a read waits for `batch_size` messages after the first one arrived; "
@@ -334,6 +363,11 @@ void RegisterMqttInput(Registry& registry) {
           }
         }
         o.qos = static_cast<int>(cfg.GetInt("qos"));
+        o.connection.protocol =
+            cfg.GetString("protocol") == "5" ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311;
+        o.connection.receive_maximum = static_cast<int>(cfg.GetInt("receive_maximum"));
+        o.drain_at = std::max<int64_t>(1, o.connection.receive_maximum / 2);
+        o.release_interval = std::chrono::seconds(o.connection.keep_alive_s) / 2;
         o.batch_size = cfg.GetInt("batch_size");
         o.linger = cfg.GetDuration("linger");
         std::unique_ptr<Decoder> decoder;

@@ -7,16 +7,22 @@
 //
 // Batching: Read returns as soon as a message is there, with everything that arrived meanwhile
 // (what one read of the socket delivered, at least), up to `batch_size` rows; with `linger`, it
-// waits up to that long after the first message for the batch to fill.
+// waits up to that long after the first message for the batch to fill. While two batches handed
+// out are not yet acknowledged (written), Read lets the next one grow — until one of them is, the
+// batch is full, or 5 ms passed — instead of queueing many small batches behind a busy output
+// (the output writes one batch per broker round trip). Reading the socket goes on meanwhile.
 //
 // Delivery: QoS 1 and 2 messages are acknowledged to the broker (PUBACK / PUBCOMP) only after
 // the outputs wrote them. libmosquitto 2.0 queues those acknowledgements itself as the messages
 // arrive, so the input holds the connection's writes (MqttSession's gate) until every QoS 1/2
-// message received on the connection has been written; then they all go out together. So that
-// the gate opens once per batch (not only when the pipeline happens to be empty), the input stops
-// reading the socket while a batch it handed out is not yet written: the broker's messages wait
-// in the socket, the batch's acknowledgement makes `written == received`, the PUBACKs of the
-// batch go out and reading resumes. With
+// message received on the connection has been written; then they all go out together
+// ("released"). Many batches can be in the pipeline meanwhile: the broker may send up to
+// `receive_maximum` unacknowledged messages (an MQTT 5 CONNECT property), and the input reads on
+// while they are processed. For the gate to open under a continuous stream, the input pauses
+// reading ("drains") once `receive_maximum / 2` messages wait for their release, or when the last
+// release is older than half the keep-alive interval (PINGREQ waits behind the gate too): the
+// batches in the pipeline are written, everything goes out, reading resumes — and meanwhile the
+// broker can still send the other half of its window into the socket. With
 // `clean_session: false` a restart of the broker or of the engine redelivers whatever was not
 // acknowledged (at-least-once; duplicates are possible, loss is not). QoS 2 messages reach us
 // only after their PUBREC: a QoS 2 message survives a broker restart but not an engine crash
@@ -27,6 +33,7 @@
 // (MqttSession) fills the pending batch; acknowledgement callbacks may run on any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -50,6 +57,10 @@ struct MqttInputOptions {
   int qos = 1;
   int64_t batch_size = 1000;
   std::chrono::nanoseconds linger{0};
+  // Unreleased QoS 1/2 messages at which reading pauses until they are written and released.
+  int64_t drain_at = 5000;
+  // Longest time between two releases while messages wait (then reading pauses likewise).
+  std::chrono::nanoseconds release_interval = std::chrono::seconds(30);
 };
 
 class MqttInput final : public Input, private MqttSession::Handler {
@@ -67,12 +78,15 @@ class MqttInput final : public Input, private MqttSession::Handler {
   // State shared with acknowledgement callbacks, which may outlive the input.
   struct AckState {
     std::mutex mu;
-    uint64_t generation = 0;         // connection number; acks of older connections are void
-    int64_t received = 0;            // QoS 1/2 messages received on this connection
-    int64_t taken = 0;               // ... of which Read handed to the pipeline
-    bool hold_reads = false;         // reading stops while written < taken (until kMaxReadHold)
-    int64_t written = 0;             // ... of which the outputs wrote
+    uint64_t generation = 0;  // connection number; acks of older connections are void
+    int64_t received = 0;     // QoS 1/2 messages received on this connection
+    int64_t written = 0;      // ... of which the outputs wrote
+    int64_t released = 0;     // ... whose acknowledgements the session may have sent
+    bool draining = false;    // reading paused until written == received
+    std::chrono::steady_clock::time_point last_release;  // the gate was last open
     MqttSession* session = nullptr;  // to wake; null once the input closed. GUARDED_BY(mu)
+    MqttInput* input = nullptr;      // to wake Read; null once the input closed. GUARDED_BY(mu)
+    std::atomic<int64_t> batches_out{0};  // batches handed out and not yet acknowledged
   };
 
   // MqttSession::Handler (network thread).
@@ -85,6 +99,8 @@ class MqttInput final : public Input, private MqttSession::Handler {
   bool ReadPaused() override;
   Result<bool> Ready() override;
 
+  // A batch handed out was acknowledged (any thread; called with AckState::mu held).
+  void BatchAcked();
   // Builds the InputBatch of the rows taken from the pending builder.
   Result<InputBatch> MakeBatch(Batch raw, uint64_t generation, int64_t to_ack);
 
@@ -103,6 +119,7 @@ class MqttInput final : public Input, private MqttSession::Handler {
   uint64_t pending_generation_ = 0;                      // GUARDED_BY(mu_)
   int64_t pending_to_ack_ = 0;  // QoS 1/2 rows of pending_generation_ in pending_
   bool reading_ = false;        // the network thread is amid a read burst; GUARDED_BY(mu_)
+  bool full_ = false;           // reading paused on a full pending batch; GUARDED_BY(mu_)
 
   // Subscription state of the first connection (network thread / Connect).
   int subscribe_mid_ = -1;

@@ -15,6 +15,10 @@ namespace {
 constexpr size_t kMaxOutstanding = 16384;
 // Wake the network thread after this many publishes, so sending overlaps with publishing.
 constexpr int64_t kWakeEvery = 256;
+// Default `max_inflight`: a whole batch in flight for QoS 0/1 (brokers acknowledge those at
+// once); mosquitto's default limit for incoming QoS 2 (it drops 3.1.1 clients that exceed it).
+constexpr int kDefaultInflight = 1000;
+constexpr int kDefaultInflightQos2 = 20;
 
 }  // namespace
 
@@ -42,11 +46,14 @@ Status MqttOutput::Connect() {
 }
 
 void MqttOutput::OnPublished(int mid) {
+  bool wake_writer;
   {
     std::lock_guard lock(mu_);
     if (outstanding_.erase(mid) == 0) return;
+    // Wake the writer only when what it waits for holds: all acknowledged, or room again.
+    wake_writer = outstanding_.empty() || outstanding_.size() == kMaxOutstanding / 2 - 1;
   }
-  acked_.notify_one();
+  if (wake_writer) acked_.notify_one();
 }
 
 Result<ColumnPtr> MqttOutput::Payloads(const Batch& batch) {
@@ -224,10 +231,11 @@ ConfigSpec MqttOutputSpec() {
   spec.String("value_field", "Column (string or binary) whose value is the payload of each row.");
   spec.Int("max_inflight",
            "QoS 1/2 messages sent and not yet acknowledged by the broker, at most (libmosquitto "
-           "queues the rest). Keep it at or below the broker's limit for incoming QoS 2 messages "
-           "(mosquitto's max_inflight_messages, 20 by default): mosquitto drops a MQTT 3.1.1 "
-           "client that exceeds it.")
-      .Default("20")
+           "queues the rest); a batch's messages go out within this window and the batch is "
+           "written once all are acknowledged. Unset: 1000 with QoS 0/1, 20 with QoS 2. With QoS 2 "
+           "keep it at or below the broker's limit for incoming QoS 2 messages (mosquitto's "
+           "max_inflight_messages, 20 by default): mosquitto drops a MQTT 3.1.1 client that "
+           "exceeds it.")
       .Min(1)
       .Max(65535);
   spec.Duration("timeout",
@@ -299,11 +307,13 @@ void RegisterMqttOutput(Registry& registry) {
          const ComponentContext& ctx) -> Result<std::unique_ptr<Output>> {
         MqttOutputOptions o;
         ARK_ASSIGN_OR_RETURN(o.connection, ReadMqttConnectionOptions(cfg));
-        o.connection.max_inflight = static_cast<int>(cfg.GetInt("max_inflight"));
         ARK_ASSIGN_OR_RETURN(TopicOption topic, ReadTopic(*cfg.GetRaw("topic")));
         o.topic = std::move(topic.text);
         o.topic_is_expr = topic.is_expr;
         o.qos = static_cast<int>(cfg.GetInt("qos"));
+        o.connection.max_inflight = cfg.IsSet("max_inflight")
+                                        ? static_cast<int>(cfg.GetInt("max_inflight"))
+                                        : (o.qos == 2 ? kDefaultInflightQos2 : kDefaultInflight);
         o.retain = cfg.GetBool("retain");
         if (cfg.IsSet("value_field")) o.value_field = cfg.GetString("value_field");
         o.timeout = cfg.GetDuration("timeout");

@@ -1,8 +1,11 @@
 #include "connectors/mqtt/mqtt_session.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +29,24 @@ void InitLibrary() {
 int ToMillis(std::chrono::nanoseconds d) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   return static_cast<int>(std::clamp<int64_t>(ms, 0, 60'000));
+}
+
+// Asks the kernel to acknowledge what arrives on `sock` at once instead of delaying the TCP ACK
+// (up to 40 ms on Linux) in the hope of piggybacking it on data. Brokers write small packets with
+// Nagle's algorithm on (mosquitto's set_tcp_nodelay defaults to false): the broker holds every
+// further PUBACK or PUBLISH until the previous one is acknowledged. A client that answers at once
+// (mosquitto_sub) piggybacks that ACK; ours often has nothing to send — the output waits for all
+// PUBACKs of a batch, the input holds its PUBACKs until the outputs wrote — so without this each
+// such wait costs a delayed ACK. The flag is not sticky: set it again before every wait.
+void QuickAck(int sock) {
+  int one = 1;
+  (void)::setsockopt(sock, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+}
+
+// TCP_CORK on `sock`: while set, the kernel sends only full segments; clearing it sends the rest.
+void Cork(int sock, bool on) {
+  int v = on ? 1 : 0;
+  (void)::setsockopt(sock, IPPROTO_TCP, TCP_CORK, &v, sizeof v);
 }
 
 // Is `level` an error worth quoting in a message?
@@ -134,10 +155,37 @@ Result<MqttConnectionOptions> ReadMqttConnectionOptions(const ComponentConfig& c
 }
 
 Status ConnackStatus(int rc, std::string_view what, std::string_view address) {
+  if (rc >= 128) {
+    // MQTT 5 reason code.
+    std::string text =
+        fmt::format("{}: the broker at {} refused the connection: {} (CONNACK reason code {})",
+                    what, address, mosquitto_reason_string(rc), rc);
+    switch (rc) {
+      case MQTT_RC_SERVER_UNAVAILABLE:
+      case MQTT_RC_SERVER_BUSY:
+      case MQTT_RC_QUOTA_EXCEEDED:
+      case MQTT_RC_CONNECTION_RATE_EXCEEDED:
+        return Status::Unavailable("{}", text);
+      case MQTT_RC_BAD_USERNAME_OR_PASSWORD:
+      case MQTT_RC_NOT_AUTHORIZED:
+      case MQTT_RC_BANNED:
+      case MQTT_RC_BAD_AUTHENTICATION_METHOD:
+        return Status::ConfigError("{}; check `username` and `password`", text);
+      case MQTT_RC_CLIENTID_NOT_VALID:
+        return Status::ConfigError("{}; check `client_id`", text);
+      case MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION:
+        return Status::ConfigError("{}; set `protocol: \"3.1.1\"` for a broker without MQTT 5",
+                                   text);
+      default:
+        return Status::ConfigError("{}", text);
+    }
+  }
   std::string text =
       fmt::format("{}: the broker at {} refused the connection: {} (CONNACK code {})", what,
                   address, mosquitto_connack_string(rc), rc);
   switch (rc) {
+    case 1:  // unacceptable protocol version (a 3.1.1-only broker answering an MQTT 5 CONNECT)
+      return Status::ConfigError("{}; set `protocol: \"3.1.1\"` for a broker without MQTT 5", text);
     case 3:  // server unavailable
       return Status::Unavailable("{}", text);
     case 4:
@@ -172,8 +220,11 @@ Status MqttSession::Create() {
   mosq_ = m;
   // The library must not write from the calling thread: every write goes through Step's gate.
   mosquitto_threaded_set(m, true);
-  mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, options_.protocol);
   mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
+  if (options_.protocol == MQTT_PROTOCOL_V5 && options_.receive_maximum > 0) {
+    mosquitto_int_option(m, MOSQ_OPT_RECEIVE_MAXIMUM, options_.receive_maximum);
+  }
   if (options_.max_inflight > 0) {
     mosquitto_max_inflight_messages_set(m, static_cast<unsigned>(options_.max_inflight));
   }
@@ -202,7 +253,6 @@ Status MqttSession::Create() {
   mosquitto_message_callback_set(m, &MqttSession::OnMessageCb);
   mosquitto_subscribe_callback_set(m, &MqttSession::OnSubscribeCb);
   mosquitto_publish_callback_set(m, &MqttSession::OnPublishCb);
-  mosquitto_log_callback_set(m, &MqttSession::OnLogCb);
   return Status::OK();
 }
 
@@ -243,7 +293,10 @@ void MqttSession::OnLogCb(mosquitto*, void* self, int level, const char* text) {
 
 Status MqttSession::LoopStatus(int rc, std::string_view during) const {
   const std::string address = options_.Address();
-  if (rc == MOSQ_ERR_CONN_REFUSED && connack_seen_ && connack_rc_ != 0) {
+  // A refusing CONNACK: MOSQ_ERR_CONN_REFUSED for a 3.1.1 return code, MOSQ_ERR_PROTOCOL for an
+  // MQTT 5 reason code.
+  if ((rc == MOSQ_ERR_CONN_REFUSED || rc == MOSQ_ERR_PROTOCOL) && connack_seen_ &&
+      connack_rc_ != 0) {
     return ConnackStatus(connack_rc_, what_, address);
   }
   if (rc == MOSQ_ERR_ERRNO) {
@@ -276,13 +329,22 @@ Status MqttSession::ConnectOnce(std::stop_token stop, bool wait_ready) {
   connack_seen_ = false;
   connack_rc_ = -1;
   connected_ = false;
+  mosquitto_log_callback_set(mosq_, &MqttSession::OnLogCb);
   {
     std::lock_guard lock(log_mu_);
     last_log_error_.clear();
   }
   int rc;
   if (!configured_) {
-    rc = mosquitto_connect(mosq_, options_.host.c_str(), options_.port, options_.keep_alive_s);
+    // MQTT 5 ends a session when the connection closes unless the CONNECT asks otherwise;
+    // libmosquitto keeps these properties for its reconnects.
+    mosquitto_property* props = nullptr;
+    if (options_.protocol == MQTT_PROTOCOL_V5 && !options_.clean_session) {
+      mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL, UINT32_MAX);
+    }
+    rc = mosquitto_connect_bind_v5(mosq_, options_.host.c_str(), options_.port,
+                                   options_.keep_alive_s, nullptr, props);
+    mosquitto_property_free_all(&props);
     if (rc != MOSQ_ERR_INVAL) configured_ = true;
   } else {
     rc = mosquitto_reconnect(mosq_);
@@ -306,6 +368,9 @@ Status MqttSession::ConnectOnce(std::stop_token stop, bool wait_ready) {
     if (!st.ok()) return st;
   }
   connected_ = true;
+  // With a log callback libmosquitto formats a line for every packet; only the connection's
+  // errors (TLS above all) are worth quoting, so it is off while connected.
+  mosquitto_log_callback_set(mosq_, nullptr);
   connections_.fetch_add(1, std::memory_order_acq_rel);
   return Status::OK();
 }
@@ -317,6 +382,7 @@ Status MqttSession::Step(int timeout_ms) {
   const bool write = handler_->MayWrite() && mosquitto_want_write(mosq_);
   pollfd fds[2] = {{sock, static_cast<short>((read ? POLLIN : 0) | (write ? POLLOUT : 0)), 0},
                    {wake_fd_, POLLIN, 0}};
+  QuickAck(sock);
   if (::poll(fds, 2, timeout_ms) < 0 && errno != EINTR) {
     return Status::FromErrno(errno, fmt::format("{}: waiting on the socket", what_));
   }
@@ -341,7 +407,11 @@ Status MqttSession::Step(int timeout_ms) {
     handler_->OnReadDone();
   }
   if (handler_->MayWrite() && mosquitto_want_write(mosq_)) {
+    // libmosquitto sends every packet on its own (with TCP_NODELAY, each in its own segment):
+    // corked, a burst of PUBACKs or of a batch's PUBLISHes leaves in full segments instead.
+    Cork(sock, true);
     int rc = mosquitto_loop_write(mosq_, 1);
+    if (mosquitto_socket(mosq_) == sock) Cork(sock, false);
     if (rc != MOSQ_ERR_SUCCESS) return LoopStatus(rc, "writing to");
   }
   int rc = mosquitto_loop_misc(mosq_);

@@ -10,6 +10,9 @@
 // Handler::MayWrite() says so; the input allows writing only when every QoS 1/2 message received
 // on the current connection has been written by the outputs, so a PUBACK never leaves before the
 // data is safe. PINGREQ and SUBSCRIBE wait behind the same gate (they share libmosquitto's queue).
+// The protocol is MQTT 3.1.1 or 5; with 5 the CONNECT carries `receive_maximum` (how many QoS 1/2
+// messages the broker may send before they are acknowledged) and, for a persistent session
+// (`clean_session: false`), a session expiry interval of "never".
 //
 //   MqttSession session(options, &handler, "mqtt input");
 //   ARK_RETURN_IF_ERROR(session.Open());   // first connection, synchronously: auth errors here
@@ -24,6 +27,7 @@
 #pragma once
 
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include <atomic>
 #include <chrono>
@@ -59,6 +63,8 @@ struct MqttConnectionOptions {
   bool clean_session = true;
   MqttTlsOptions tls;
   int max_inflight = 0;  // outgoing QoS 1/2 messages awaiting acknowledgement; 0: library default
+  int protocol = MQTT_PROTOCOL_V311;  // MQTT_PROTOCOL_V311 or MQTT_PROTOCOL_V5
+  int receive_maximum = 0;            // MQTT 5: incoming QoS 1/2 messages unacknowledged, at most
   std::chrono::nanoseconds connect_timeout = std::chrono::seconds(10);
   std::chrono::nanoseconds reconnect_min = std::chrono::milliseconds(100);
   std::chrono::nanoseconds reconnect_max = std::chrono::seconds(10);
@@ -72,8 +78,10 @@ void AddMqttConnectionOptions(ConfigSpec& spec);
 // Reads them back; checks what the spec cannot (client_id length, TLS files exist).
 Result<MqttConnectionOptions> ReadMqttConnectionOptions(const ComponentConfig& cfg);
 
-// Maps a CONNACK refusal (MQTT 3.1.1 return code) to a Status: bad credentials and "not
-// authorised" are ConfigError (retrying cannot help), "server unavailable" is Unavailable.
+// Maps a CONNACK refusal (an MQTT 3.1.1 return code, or an MQTT 5 reason code >= 128) to a
+// Status: bad credentials and "not authorised" are ConfigError (retrying cannot help), "server
+// unavailable" (and for MQTT 5 "server busy", "quota exceeded", "connection rate exceeded") is
+// Unavailable.
 Status ConnackStatus(int rc, std::string_view what, std::string_view address);
 
 class MqttSession {
@@ -105,7 +113,8 @@ class MqttSession {
     virtual void OnDisconnected() {}
     // May queued packets (acknowledgements among them) be written now?
     virtual bool MayWrite() { return true; }
-    // Should the session stop reading (its consumer is full)? It resumes after Wake().
+    // Should the session stop reading (its consumer is full, or the acknowledgements must go out
+    // first)? Asked before each wait on the socket; Wake() makes the session ask again.
     virtual bool ReadPaused() { return false; }
     // Open() returns once this holds (after CONNACK), e.g. "every subscription was granted";
     // an error status here fails Open.

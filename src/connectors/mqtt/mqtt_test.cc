@@ -8,6 +8,7 @@
 
 #include "config/yaml_loader.h"
 #include "connectors/connectors.h"
+#include "connectors/mqtt/mqtt_session.h"
 #include "connectors/mqtt/mqtt_topic.h"
 #include "core/batch.h"
 #include "core/column_builder.h"
@@ -95,6 +96,46 @@ TEST_F(MqttConfigTest, QosIsBounded) {
   Status st = InputError("type: mqtt\nhost: h\nport: 1883\nclient_id: c\ntopics: [t]\nqos: 3\n");
   EXPECT_EQ(st.code(), StatusCode::kConfigError);
   EXPECT_NE(st.message().find("qos"), std::string::npos) << st.message();
+}
+
+TEST_F(MqttConfigTest, ProtocolAndReceiveMaximum) {
+  const std::string base = "type: mqtt\nhost: h\nport: 1883\nclient_id: c\ntopics: [t]\n";
+  EXPECT_TRUE(InputError(base + "protocol: \"3.1.1\"\nreceive_maximum: 20\n").ok());
+  EXPECT_TRUE(InputError(base + "protocol: \"5\"\nreceive_maximum: 65535\n").ok());
+  Status st = InputError(base + "protocol: \"4\"\n");
+  EXPECT_EQ(st.code(), StatusCode::kConfigError);
+  EXPECT_NE(st.message().find("protocol"), std::string::npos) << st.message();
+  st = InputError(base + "receive_maximum: 0\n");
+  EXPECT_EQ(st.code(), StatusCode::kConfigError);
+  EXPECT_NE(st.message().find("receive_maximum"), std::string::npos) << st.message();
+  st = InputError(base + "receive_maximum: 65536\n");
+  EXPECT_EQ(st.code(), StatusCode::kConfigError);
+  EXPECT_NE(st.message().find("receive_maximum"), std::string::npos) << st.message();
+}
+
+// CONNACK refusals of MQTT 3.1.1 (return codes 1-5) and MQTT 5 (reason codes >= 128).
+TEST(MqttConnackTest, RefusalsMapToStatus) {
+  const std::string what = "mqtt input (mqtt://h:1883)";
+  Status st = ConnackStatus(5, what, "mqtt://h:1883");
+  EXPECT_EQ(st.code(), StatusCode::kConfigError);
+  EXPECT_EQ(st.message(), what +
+                              ": the broker at mqtt://h:1883 refused the connection: Connection "
+                              "Refused: not authorised. (CONNACK code 5); check `username` and "
+                              "`password`");
+  st = ConnackStatus(MQTT_RC_NOT_AUTHORIZED, what, "mqtt://h:1883");
+  EXPECT_EQ(st.code(), StatusCode::kConfigError);
+  EXPECT_EQ(st.message(), what +
+                              ": the broker at mqtt://h:1883 refused the connection: Not "
+                              "authorized (CONNACK reason code 135); check `username` and "
+                              "`password`");
+  EXPECT_EQ(ConnackStatus(3, what, "mqtt://h:1883").code(), StatusCode::kUnavailable);
+  EXPECT_EQ(ConnackStatus(MQTT_RC_SERVER_BUSY, what, "mqtt://h:1883").code(),
+            StatusCode::kUnavailable);
+  st = ConnackStatus(MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION, what, "mqtt://h:1883");
+  EXPECT_EQ(st.code(), StatusCode::kConfigError);
+  EXPECT_NE(st.message().find("set `protocol: \"3.1.1\"`"), std::string::npos) << st.message();
+  st = ConnackStatus(1, what, "mqtt://h:1883");
+  EXPECT_NE(st.message().find("set `protocol: \"3.1.1\"`"), std::string::npos) << st.message();
 }
 
 TEST_F(MqttConfigTest, MissingTlsFileIsReported) {

@@ -8,83 +8,25 @@ Cases: ingest, codec_meta, errors, backpressure, tls, output_retry, wrk_smoke, e
 """
 import json
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 RECEIVER = os.path.join(ROOT, "tests", "support", "http_receiver.py")
-
-
-def fail(msg):
-    raise AssertionError(msg)
-
-
-def expect_eq(what, got, want):
-    if got != want:
-        fail(f"{what}: got {got!r}, want {want!r}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, proc, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            fail(f"process exited with {proc.returncode} before listening on {port}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    fail(f"nothing listens on port {port} after {timeout} s")
-
-
-class Procs:
-    """Every process a case starts; all are killed at the end, also on failure."""
-
-    def __init__(self):
-        self.procs = []
-        self.tmp = tempfile.mkdtemp(prefix="ark-http-test-")
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
-
-    def add(self, proc):
-        self.procs.append(proc)
-        return proc
-
-    def cleanup(self):
-        for p in self.procs:
-            if p.poll() is None:
-                p.kill()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        shutil.rmtree(self.tmp, ignore_errors=True)
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from engine_proc import (expect_eq, fail, free_port, run_cases, start_engine,  # noqa: E402
+                         stop_engine, wait_port)
 
 
 class Engine:
-    """`arkflow run` on a config; standard output collected line by line."""
+    """`arkflow run` on a config (tests/support/engine_proc.py); standard output collected line by
+    line."""
 
     def __init__(self, procs, binary, config):
-        path = procs.path(f"config-{len(procs.procs)}.yaml")
-        with open(path, "w") as f:
-            f.write(config)
-        self.proc = procs.add(subprocess.Popen(
-            [binary, "run", "-c", path, "--no-progress", "--no-summary"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        self.proc = start_engine(procs, binary, config)
         self.lines = []
         self.err = []
         self.cv = threading.Condition()
@@ -105,8 +47,7 @@ class Engine:
                 fail(f"engine printed {len(self.lines)} lines, want {n}; stderr: {self.err}")
 
     def stop(self, timeout=30):
-        self.proc.send_signal(signal.SIGINT)
-        code = self.proc.wait(timeout=timeout)
+        code = stop_engine(self.proc, timeout)
         self.t_out.join()
         self.t_err.join()
         return code
@@ -472,22 +413,5 @@ def case_example(binary, procs):
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
-
-def main():
-    if len(sys.argv) != 3 or sys.argv[2] not in CASES:
-        print(f"usage: {sys.argv[0]} ARKFLOW_BINARY {{{','.join(CASES)}}}", file=sys.stderr)
-        return 2
-    procs = Procs()
-    try:
-        CASES[sys.argv[2]](os.path.abspath(sys.argv[1]), procs)
-    except AssertionError as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        return 1
-    finally:
-        procs.cleanup()
-    print(f"ok: {sys.argv[2]}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases(CASES, "ark-http-test-"))

@@ -15,10 +15,16 @@ Cases:
   broker_restart  QoS 1 with `clean_session: false`: the broker is restarted in the middle of a
                   stream (with persistence); every message published before, during and after
                   reaches the file output — none lost (duplicates allowed: at-least-once).
+  held            MQTT 5 `receive_maximum`: with the pipeline holding every batch (a window that
+                  does not close during the test) the broker sends the input all 300 messages —
+                  far beyond mosquitto's window of 20 for 3.1.1 clients — and the broker log shows
+                  no acknowledgement from the input; the engine is then killed, and a new one
+                  gets all 300 again (nothing was acknowledged before the output wrote it).
   tls             both directions over TLS with a CA made at test time; without the CA the engine
                   exits non-zero with the certificate verification error.
   auth            a broker with a password file: wrong password → exit code 1 and a message naming
-                  the broker and the refusal; right password → messages flow.
+                  the broker and the refusal (MQTT 5 reason code, and with `protocol: "3.1.1"`
+                  the 3.1.1 return code); right password → messages flow.
   example         runs examples/connectors/mqtt.yaml (driver of the example test) and compares
                   what it publishes with examples/connectors/mqtt.expected.
 
@@ -281,14 +287,15 @@ def case_broker_restart(binary, tmp, cleanup):
     out = os.path.join(tmp, "out")
     os.mkdir(out)
     durable = connection(broker, "ark-durable",
-                         "clean_session: false\nreconnect_min: 50ms\nreconnect_max: 500ms")
+                         "clean_session: false\nreconnect_min: 50ms\nreconnect_max: 500ms\n"
+                         "receive_maximum: 20")
     config = HEAD + f"""  - input:
       type: mqtt
       {durable}      topics: ["stream/#"]
       qos: 1
       batch_size: 50
     # Holding each batch for 50 ms keeps messages unacknowledged in the engine (the broker sends
-    # at most 20 at a time to a QoS 1 subscriber), so the restarts surely fall mid-stream, with
+    # it at most receive_maximum = 20 at a time), so the restarts surely fall mid-stream, with
     # messages in flight.
     buffer:
       type: tumbling_window
@@ -335,6 +342,57 @@ def case_broker_restart(binary, tmp, cleanup):
           f"({len(got) - n} redelivered duplicates); output lines at the restarts: {at_restart}")
 
 
+def case_held(binary, tmp, cleanup):
+    # log_type debug: the broker logs each PUBLISH it sends and each PUBACK it receives.
+    broker = cleanup(Mosquitto(extra_conf="log_type debug")).start()
+    durable = connection(broker, "ark-held", "clean_session: false\nreceive_maximum: 1000")
+
+    def config(interval, out):
+        os.mkdir(out)
+        return HEAD + f"""  - input:
+      type: mqtt
+      {durable}      topics: ["held/#"]
+      qos: 1
+    buffer:
+      type: tumbling_window
+      interval: {interval}
+    output:
+      type: file
+      path: {out}/received.txt
+"""
+
+    def lines_in(out):
+        # The file output writes to a temporary name until it closes; read whatever exists.
+        lines = []
+        for name in sorted(os.listdir(out)):
+            with open(os.path.join(out, name)) as f:
+                lines += f.read().splitlines()
+        return lines
+
+    def log_count(text):
+        return broker.log_text().count(text)
+
+    first = os.path.join(tmp, "first")
+    ark = cleanup(Arkflow(binary, tmp, "held", config("1h", first)))
+    wait_subscribed(broker, "ark-held", "held/#")
+    n = 300
+    messages = [f"h{i:04d}" for i in range(n)]
+    publish(broker, "held/a", lines=messages)
+    wait_until(lambda: log_count("Sending PUBLISH to ark-held") >= n,
+               f"the broker to send all {n} messages to the input")
+    ark.kill()  # SIGKILL: the window never closed, nothing was written
+    check(log_count("Received PUBACK from ark-held") == 0,
+          "the input acknowledged messages its output never wrote")
+    check(lines_in(first) == [], f"unexpected output {lines_in(first)[:5]}")
+
+    again = os.path.join(tmp, "again")
+    ark = cleanup(Arkflow(binary, tmp, "held_again", config("100ms", again)))
+    wait_until(lambda: len(lines_in(again)) >= n, f"all {n} messages redelivered")
+    check(ark.stop() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+    got = lines_in(again)
+    check(got == messages, f"redelivered {len(got)} lines; want the {n} messages in order")
+
+
 def case_tls(binary, tmp, cleanup):
     broker = cleanup(Mosquitto(tls=True)).start()
     sub = cleanup(Subscriber(broker, "tls/out", 3, "tls-sub"))
@@ -369,20 +427,25 @@ def case_tls(binary, tmp, cleanup):
 
 def case_auth(binary, tmp, cleanup):
     broker = cleanup(Mosquitto(users={"alice": "s3cret"})).start()
-    wrong = connection(broker, "auth-in", "username: alice\npassword: wrong")
-    config = HEAD + f"""  - input:
+    # The input speaks MQTT 5 (a reason code) unless told 3.1.1 (a return code).
+    for protocol, refusal in [
+            ("5", "Not authorized (CONNACK reason code 135)"),
+            ("3.1.1", "Connection Refused: not authorised. (CONNACK code 5)")]:
+        wrong = connection(broker, "auth-in",
+                           f"username: alice\npassword: wrong\nprotocol: \"{protocol}\"")
+        config = HEAD + f"""  - input:
       type: mqtt
       {wrong}      topics: ["a/#"]
     output:
       type: drop
 """
-    bad = cleanup(Arkflow(binary, tmp, "auth_bad", config))
-    check(bad.wait() == 1, f"exit code {bad.proc.returncode}, expected 1")
-    err = bad.stderr()
-    want = (f"mqtt input (mqtt://127.0.0.1:{broker.port}): the broker at mqtt://127.0.0.1:"
-            f"{broker.port} refused the connection: Connection Refused: not authorised. "
-            f"(CONNACK code 5); check `username` and `password`")
-    check(want in err, f"stderr lacks {want!r}:\n{err}")
+        bad = cleanup(Arkflow(binary, tmp, f"auth_bad_{protocol}", config))
+        check(bad.wait() == 1, f"exit code {bad.proc.returncode}, expected 1")
+        err = bad.stderr()
+        want = (f"mqtt input (mqtt://127.0.0.1:{broker.port}): the broker at mqtt://127.0.0.1:"
+                f"{broker.port} refused the connection: {refusal}; check `username` and "
+                "`password`")
+        check(want in err, f"stderr lacks {want!r}:\n{err}")
 
     sub = cleanup(Subscriber(broker, "a-out", 2, "auth-sub", user="alice"))
     good_in = connection(broker, "auth-in", "username: alice\npassword: s3cret")
@@ -428,7 +491,7 @@ def case_example(binary, tmp, cleanup):
 
 
 CASES = {"input": case_input, "output": case_output, "topic_expr": case_topic_expr,
-         "broker_restart": case_broker_restart,
+         "broker_restart": case_broker_restart, "held": case_held,
          "tls": case_tls, "auth": case_auth, "example": case_example}
 
 

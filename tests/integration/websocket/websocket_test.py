@@ -7,33 +7,17 @@ Cases: input_reconnect, output, example
 """
 import os
 import queue
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 PEER = os.path.join(ROOT, "tests", "support", "ws_peer.mjs")
-
-
-def fail(msg):
-    raise AssertionError(msg)
-
-
-def expect_eq(what, got, want):
-    if got != want:
-        fail(f"{what}: got {got!r}, want {want!r}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from engine_proc import expect_eq, fail, free_port, run_cases, start_engine  # noqa: E402
 
 
 class Lines:
@@ -82,33 +66,8 @@ class Peer:
         self.proc.wait(timeout=10)
 
 
-class Procs:
-    def __init__(self):
-        self.procs = []
-        self.tmp = tempfile.mkdtemp(prefix="ark-ws-test-")
-
-    def add(self, p):
-        self.procs.append(p)
-        return p
-
-    def cleanup(self):
-        for p in self.procs:
-            if p.poll() is None:
-                p.kill()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-
 def engine(procs, binary, config, env=None):
-    path = os.path.join(procs.tmp, f"config-{len(procs.procs)}.yaml")
-    with open(path, "w") as f:
-        f.write(config)
-    p = procs.add(subprocess.Popen([binary, "run", "-c", path, "--no-progress", "--no-summary"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   bufsize=1, env=env))
+    p = start_engine(procs, binary, config, env=env, text=True)
     return p, Lines(p.stdout)
 
 
@@ -218,22 +177,5 @@ def case_example(binary, procs):
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
-
-def main():
-    if len(sys.argv) != 3 or sys.argv[2] not in CASES:
-        print(f"usage: {sys.argv[0]} ARKFLOW_BINARY {{{','.join(CASES)}}}", file=sys.stderr)
-        return 2
-    procs = Procs()
-    try:
-        CASES[sys.argv[2]](os.path.abspath(sys.argv[1]), procs)
-    except AssertionError as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        return 1
-    finally:
-        procs.cleanup()
-    print(f"ok: {sys.argv[2]}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases(CASES, "ark-ws-test-"))
