@@ -25,6 +25,14 @@ DEB_PACKAGES=(
   clang-format
   # fuzzing (tests/fuzz): clang with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
+  # machine learning (src/ml): the model runtimes; tests/support/make_models.py makes the test
+  # models with the Python libraries
+  libopencv-dnn-dev libtorch-dev libxgboost-dev
+  python3-onnx python3-torch python3-xgboost python3-numpy
+  # libtorch's matrix products go through libblas.so.3; Debian's default is the reference BLAS
+  # (7x slower on the MLP of bench/ml_bench). OpenBLAS, single-threaded: parallelism stays the
+  # engine's (thread_num) and the models' (`threads`).
+  libopenblas0-serial
 )
 
 missing=()

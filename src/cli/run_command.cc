@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "config/engine_config.h"
 #include "config/yaml_loader.h"
+#include "ml/model_registry.h"
 #include "runtime/engine.h"
 #include "runtime/signals.h"
 
@@ -38,6 +39,9 @@ Result<Loaded> LoadAndBuild(const Registry& registry, const std::string& path) {
   Loaded out;
   ARK_ASSIGN_OR_RETURN(out.config, ParseEngineConfig(root));
   ARK_RETURN_IF_ERROR(InitLogging(out.config.logging));
+  // Models are loaded once for the process, before the components that use them are built.
+  ARK_ASSIGN_OR_RETURN(auto models, ml::ModelRegistry::Load(out.config.models));
+  ml::InstallModelRegistry(std::move(models));
   ARK_ASSIGN_OR_RETURN(out.engine, Engine::Build(out.config, registry));
   return out;
 }

@@ -51,10 +51,30 @@ ConfigSpec BuildEngineConfigSpec() {
   stream.Component("error_output", "Where batches that failed processing go, with the error.",
                    "output");
 
+  ConfigSpec model(
+      "A machine-learning model, loaded once per process and shared by every stream (the model "
+      "processor and predict() in SQL use it by name).");
+  model.String("name", "Name the model processor and predict() refer to.").Required();
+  model.String("backend", "Runtime that runs the model.")
+      .Required()
+      .OneOf({"onnx", "torchscript", "xgboost"});
+  model.String("path", "Model file: .onnx, TorchScript .pt, XGBoost .json/.ubj.").Required();
+  model.String("input", "ONNX: graph input fed with the features (default: the first input).");
+  model
+      .Int("features",
+           "Features per row the model takes; checked with a test inference at load and on "
+           "every batch (XGBoost models state it themselves).")
+      .Min(1);
+  model.StringList("outputs",
+                   "ONNX: the outputs to fetch (default: every graph output); TorchScript and "
+                   "XGBoost: names for the outputs, in order.");
+  model.Int("threads", "Threads one inference call may use.").Default("1").Min(1).Max(256);
+
   ConfigSpec top("An ArkFlow engine configuration.");
   top.Object("logging", "Logging.", std::move(logging));
   top.Object("health_check", "Health check HTTP server.", std::move(health));
   top.Object("metrics", "Metrics endpoint.", std::move(metrics));
+  top.ObjectList("models", "Models used by the model processor and predict().", std::move(model));
   top.ObjectList("streams", "The streams this engine runs.", std::move(stream)).Required().Min(1);
   return top;
 }
@@ -107,6 +127,29 @@ Result<EngineConfig> ParseEngineConfig(const ConfigValue& root) {
   ComponentConfig metrics = top.GetObject("metrics");
   out.metrics.enabled = metrics.GetBool("enabled");
   out.metrics.path = metrics.GetString("path");
+
+  std::map<std::string, size_t> model_names;
+  std::vector<ComponentConfig> models = top.GetObjectList("models");
+  for (size_t i = 0; i < models.size(); ++i) {
+    const ComponentConfig& m = models[i];
+    ModelConfig model;
+    model.name = m.GetString("name");
+    model.backend = m.GetString("backend");
+    model.path = m.GetString("path");
+    model.input = m.GetString("input");
+    model.features = m.IsSet("features") ? m.GetInt("features") : 0;
+    model.outputs = m.GetStringList("outputs");
+    model.threads = static_cast<int>(m.GetInt("threads"));
+    model.node = m.node();
+    if (model.name.empty()) return m.NodeOf("name").Error("a model name must not be empty");
+    auto [it, inserted] = model_names.emplace(model.name, i);
+    if (!inserted) {
+      return m.NodeOf("name").Error(
+          fmt::format("duplicate model name \"{}\" (models[{}] at {} has it too)", model.name,
+                      it->second, models[it->second].NodeOf("name").pos().ToString()));
+    }
+    out.models.push_back(std::move(model));
+  }
 
   // id -> index of the stream that has it, to report duplicates with both places.
   std::map<std::string, size_t> ids;

@@ -1,5 +1,6 @@
-// EngineConfig: the ArkFlow top-level configuration — logging, health_check, metrics and
-// streams[] (input, buffer, pipeline.thread_num, pipeline.processors, output, error_output).
+// EngineConfig: the ArkFlow top-level configuration — logging, health_check, metrics, models[]
+// (machine-learning models loaded once per process, src/ml) and streams[] (input, buffer,
+// pipeline.thread_num, pipeline.processors, output, error_output).
 //
 // Component sections are kept as raw ConfigValue nodes here: the runtime's registry validates each
 // against its component's ConfigSpec when it builds the component (it knows the specs; this module
@@ -8,6 +9,7 @@
 // Thread-safety: plain data.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,10 +46,24 @@ struct MetricsConfig {
   std::string path = "/metrics";  // served by the health_check server
 };
 
+// One entry of `models:`; src/ml loads it (the backend checks the file, this module only the
+// shape of the entry).
+struct ModelConfig {
+  std::string name;
+  std::string backend;  // "onnx", "torchscript" or "xgboost"
+  std::string path;
+  std::string input;                 // ONNX graph input to feed; empty: the first
+  int64_t features = 0;              // features per row; 0: not declared
+  std::vector<std::string> outputs;  // output names (see docs/components/model.md)
+  int threads = 1;
+  ConfigValue node;  // the entry, for error positions
+};
+
 struct EngineConfig {
   LoggingOptions logging;
   HealthCheckConfig health_check;
   MetricsConfig metrics;
+  std::vector<ModelConfig> models;
   std::vector<StreamConfig> streams;
   std::string file;  // where it was loaded from
 };

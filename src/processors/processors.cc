@@ -3,6 +3,7 @@
 #include "processors/arrow_to_json.h"
 #include "processors/batch.h"
 #include "processors/json_to_arrow.h"
+#include "processors/model.h"
 #include "processors/sql.h"
 #include "processors/stream_sql.h"
 
@@ -14,6 +15,7 @@ void RegisterProcessors(Registry& registry) {
   RegisterBatchProcessor(registry);
   RegisterSqlProcessor(registry);
   RegisterStreamSqlProcessor(registry);
+  RegisterModelProcessor(registry);
 }
 
 }  // namespace ark

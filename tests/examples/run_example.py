@@ -13,6 +13,10 @@ For examples/<kind>/<name>.yaml (or examples/demo.yaml), next to it:
                            `kafka_mock: TOPIC:PARTITIONS ...` starts librdkafka's mock cluster
                            (tests/support/kafka_mock, built beside the binary) for the run and
                            sets KAFKA_BROKERS to its address;
+                           `setup: <script> <args>` runs `/usr/bin/python3 <script> DIR <args>`
+                           first, DIR being a fresh temporary directory the example reads as
+                           ${SETUP_DIR} (the models of examples/processors/model_*.yaml, made by
+                           tests/support/make_models.py);
                            `driver: <script> <args>` hands the example to a test script that
                            starts the peer it needs (a server on a free port) and checks it
                            (run as `/usr/bin/python3 <script> ARKFLOW_BINARY <args>`)
@@ -61,7 +65,7 @@ def read_run_options(path):
                 if line:
                     key, _, value = line.partition(":")
                     options[key.strip()] = value.strip()
-    unknown = set(options) - {"stop_after_lines", "stderr", "kafka_mock", "driver"}
+    unknown = set(options) - {"stop_after_lines", "stderr", "kafka_mock", "driver", "setup"}
     if unknown:
         fail(f"{path}: unknown keys {sorted(unknown)}")
     return options
@@ -117,9 +121,20 @@ def main():
                                  *driver_args], cwd=root).returncode)
 
     out_dir = tempfile.mkdtemp(prefix="arkflow-example-")
+    setup_dir = None  # what a `setup:` script made
     kafka = None  # the mock Kafka cluster of a `kafka_mock:` example
     try:
         env = dict(os.environ, OUT_DIR=out_dir)
+        setup = read_run_options(stem + ".run").get("setup")
+        if setup:
+            script, *setup_args = setup.split()
+            setup_dir = tempfile.mkdtemp(prefix="arkflow-example-setup-")
+            done = subprocess.run(["/usr/bin/python3", os.path.join(root, script), setup_dir,
+                                   *setup_args], cwd=root, capture_output=True, text=True)
+            if done.returncode != 0:
+                sys.stderr.write(done.stderr)
+                fail(f"setup {setup!r} exited with {done.returncode}")
+            env["SETUP_DIR"] = setup_dir
         stdin_path = stem + ".stdin"
         args = [binary, "run", "-c", os.path.relpath(example, root), "--no-progress",
                 "--no-summary"]
@@ -185,6 +200,8 @@ def main():
         if kafka is not None:
             kafka.stop()
         shutil.rmtree(out_dir, ignore_errors=True)
+        if setup_dir is not None:
+            shutil.rmtree(setup_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -69,8 +69,9 @@ TEST(FunctionRegistryTest, ScalarFunctionsAreRegisteredAndDocumented) {
     EXPECT_NE(r.FindScalar(OperatorFunctionName(op)), nullptr) << static_cast<int>(op);
   }
   EXPECT_NE(r.FindScalar("negate"), nullptr);
-  const std::set<std::string> categories = {"operator", "comparison", "math", "string", "regexp",
-                                            "datetime", "json",       "list", "struct"};
+  const std::set<std::string> categories = {"operator", "comparison",      "math", "string",
+                                            "regexp",   "datetime",        "json", "list",
+                                            "struct",   "machine learning"};
   const std::vector<std::string> names = r.Names();
   EXPECT_GT(names.size(), 120u);
   for (const std::string& name : names) {
