@@ -388,6 +388,7 @@ Result<int> Planner::Plan(const LogicalOp& op) {
         spec->calls.push_back(std::move(c));
       }
       spec->output_schema = schema;
+      node.window = spec;
       node.explain = fmt::format("Window [{}]", JoinStrings(calls, ", "));
 #ifdef ARK_SQL_HAVE_WINDOW
       node.make = [=](const ParameterValues& v, const KernelContext*) -> Result<OperatorPtr> {

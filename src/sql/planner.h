@@ -50,6 +50,8 @@ struct PhysicalNode {
   // Aggregates: the specification `make` builds from (expressions over input positions), for
   // operators that aggregate differently (streaming).
   std::shared_ptr<const AggregateSpec> aggregate;
+  // OVER (...) windows: the specification (expressions over input positions).
+  std::shared_ptr<const WindowSpecPhysical> window;
   // Joins: the specification (keys and residual over each side's positions).
   std::shared_ptr<const JoinSpec> join;
 };

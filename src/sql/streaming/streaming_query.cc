@@ -18,6 +18,7 @@
 #include "sql/sql_error.h"
 #include "sql/streaming/changelog_aggregate.h"
 #include "sql/streaming/lookup_join.h"
+#include "sql/streaming/rank_top_n.h"
 #include "sql/streaming/session_aggregate.h"
 #include "sql/streaming/stream_join.h"
 #include "sql/streaming/window_aggregate.h"
@@ -264,6 +265,10 @@ struct StreamingQuery::Impl {
   bool has_state = false;
 
   Status Build();
+  // `rn <= N`, `rn < N` or `rn = 1` in the Filter that consumes node `node` (whose ROW_NUMBER
+  // column is `rn`): N; an error when there is no such filter.
+  Result<std::optional<int64_t>> RankLimit(int node, ColumnId rn) const;
+  const WindowCall& node_window_call(const PhysicalNode& node) const;
   void ComputeShardColumns(const Origins& origins);
   Status Deliver(int node, std::vector<Delta>& deltas, StreamResult* out);
   Status Emit(std::vector<Delta>& deltas, StreamResult* out);
@@ -271,6 +276,51 @@ struct StreamingQuery::Impl {
     return Status::InvalidArgument("stream_sql: {}", message);
   }
 };
+
+const WindowCall& StreamingQuery::Impl::node_window_call(const PhysicalNode& node) const {
+  return node.window->calls[0];
+}
+
+Result<std::optional<int64_t>> StreamingQuery::Impl::RankLimit(int node, ColumnId rn) const {
+  const LogicalOp* filter = nullptr;
+  for (const PhysicalNode& n : physical->nodes) {
+    for (int in : n.inputs) {
+      if (in == node && n.logical->kind == LogicalOpKind::kFilter) filter = n.logical;
+    }
+  }
+  auto refuse = [&]() -> Result<std::optional<int64_t>> {
+    return Error(
+        "ROW_NUMBER() over a stream without a window needs a filter on it, such as WHERE rn <= "
+        "N (top-N) or rn = 1 (deduplication): otherwise every row's rank changes forever");
+  };
+  if (filter == nullptr) return refuse();
+  std::vector<const BoundExpr*> conjuncts;
+  std::function<void(const BoundExpr&)> split = [&](const BoundExpr& e) {
+    if (e.kind == BoundExprKind::kAnd) {
+      for (const auto& c : e.children) split(*c);
+    } else {
+      conjuncts.push_back(&e);
+    }
+  };
+  split(*filter->predicate);
+  for (const BoundExpr* c : conjuncts) {
+    if (c->kind != BoundExprKind::kCall || c->children.size() != 2) continue;
+    const BoundExpr* col = c->children[0].get();
+    while (col->kind == BoundExprKind::kCast) col = col->children[0].get();
+    const BoundExpr& lim = *c->children[1];
+    if (col->kind != BoundExprKind::kColumn || col->column_index != rn ||
+        lim.kind != BoundExprKind::kConstant || lim.constant.is_null() ||
+        !lim.constant.type().is_integer()) {
+      continue;
+    }
+    int64_t v = lim.constant.int_value();
+    const std::string& f = c->function->name;
+    if (f == "<=" && v >= 1) return std::optional<int64_t>(v);
+    if (f == "<" && v >= 2) return std::optional<int64_t>(v - 1);
+    if (f == "=" && v == 1) return std::optional<int64_t>(1);
+  }
+  return refuse();
+}
 
 Status StreamingQuery::Impl::Build() {
   const PhysicalPlan& plan = *physical;
@@ -464,6 +514,42 @@ Status StreamingQuery::Impl::Build() {
         break;
       }
       case LogicalOpKind::kWindow: {
+        // ROW_NUMBER() ... <= N without a window: a top-N per key as a changelog.
+        std::optional<int64_t> top_n;
+        if (op.windows.size() == 1 && op.windows[0].window_function &&
+            op.windows[0].window_function->kind == WindowFunctionKind::kRowNumber) {
+          bool windowed = false;
+          for (const BoundExprPtr& p : op.windows[0].partition_by) {
+            if (p->kind == BoundExprKind::kColumn && origins.contains(p->column_index)) {
+              windowed = true;
+            }
+          }
+          if (!windowed) {
+            ARK_ASSIGN_OR_RETURN(top_n, RankLimit(static_cast<int>(i), op.columns.back().id));
+          }
+        }
+        if (top_n) {
+          if (input_retracts) {
+            return Error(fmt::format("ROW_NUMBER() over the changelog of {} is not supported",
+                                     retraction_source));
+          }
+          const WindowCall& call = node_window_call(node);
+          std::vector<BoundExprPtr> partition;
+          for (const auto& p : call.partition_by) partition.push_back(p->Clone());
+          std::vector<SortKey> order;
+          for (const SortKey& k : call.order_by) {
+            order.push_back(SortKey{k.expr->Clone(), k.descending, k.nulls_first});
+          }
+          ops[i] = std::make_unique<RankTopNOperator>(
+              std::move(partition), std::move(order), *top_n,
+              plan.nodes[static_cast<size_t>(node.inputs[0])].schema, node.schema,
+              fmt::format("RankTopN {} {}", *top_n, node.explain));
+          retracting[i] = true;
+          if (retraction_source.empty()) {
+            retraction_source = fmt::format("the top-N without a window ({})", node.explain);
+          }
+          break;
+        }
         // OVER (PARTITION BY window_start/window_end ...): each window's rows are complete when
         // the watermark passes its end, so the window functions run then, per window (window
         // top-N and deduplication: ROW_NUMBER() ... WHERE rn <= N above).
@@ -615,6 +701,8 @@ void StreamingQuery::Impl::ComputeShardColumns(const Origins& origins) {
   for (size_t i = 0; i < ops.size(); ++i) {
     if (!ops[i]->stateful()) continue;
     has_state = true;
+    // Every shard holds the whole lookup table: lookup joins need no common key.
+    if (dynamic_cast<const LookupJoinOperator*>(ops[i].get()) != nullptr) continue;
     const PhysicalNode& node = physical->nodes[i];
     const LogicalOp& op = *node.logical;
     std::vector<const BoundExpr*> keys;

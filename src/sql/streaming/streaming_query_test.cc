@@ -238,7 +238,42 @@ TEST(StreamingQueryTest, OverWithoutAWindowPartitionIsRefused) {
   EXPECT_THAT(
       MakeError("SELECT auction, row_number() OVER (PARTITION BY auction ORDER BY price) FROM flow")
           .ToString(),
+      HasSubstr("needs a filter on it, such as WHERE rn <= N"));
+  EXPECT_THAT(
+      MakeError("SELECT auction, rank() OVER (PARTITION BY auction ORDER BY price) FROM flow")
+          .ToString(),
       HasSubstr("is not partitioned by a window"));
+}
+
+TEST(StreamingQueryTest, TopNPerKeyIsAChangelogOfRankChanges) {
+  auto q = Make(
+      "SELECT auction, price, rn FROM ("
+      "  SELECT *, row_number() OVER (PARTITION BY auction ORDER BY price DESC) AS rn FROM flow"
+      ") t WHERE rn <= 2");
+  ASSERT_NE(q, nullptr);
+  EXPECT_TRUE(q->retracting());
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 1, 2}, {10, 30, 5}, {1, 2, 3}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|30|1|+I", "1|10|2|+I", "2|5|1|+I"));
+  r.batches.clear();
+  // 20 enters auction 1 at rank 2 and pushes 10 out; 1 does not enter.
+  ASSERT_TRUE(q->Push(Bids({1, 1}, {20, 1}, {4, 5}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|10|2|-D", "1|20|2|+I"));
+  r.batches.clear();
+  // 40 takes rank 1: 30 and 20 move down a rank.
+  ASSERT_TRUE(q->Push(Bids({1}, {40}, {6}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|30|1|-D", "1|20|2|-D", "1|40|1|+I", "1|30|2|+I"));
+  EXPECT_EQ(q->State()[0].keys, 3);
+
+  // Deduplication: the first row of each auction only.
+  auto first = Make(
+      "SELECT auction, price FROM (SELECT *, row_number() OVER (PARTITION BY auction ORDER BY ts) "
+      "AS rn FROM flow) t WHERE rn = 1");
+  ASSERT_NE(first, nullptr);
+  r.batches.clear();
+  ASSERT_TRUE(first->Push(Bids({1, 1, 2}, {10, 30, 5}, {1, 2, 3}), &r).ok());
+  ASSERT_TRUE(first->Push(Bids({2}, {7}, {4}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|10|+I", "2|5|+I"));
 }
 
 TEST(StreamingQueryTest, StateTtlForgetsGroupsAndJoinRowsNotTouchedSinceThen) {
