@@ -2,8 +2,10 @@
 
 #include "processors/arrow_to_json.h"
 #include "processors/batch.h"
+#include "processors/http_model.h"
 #include "processors/json_to_arrow.h"
 #include "processors/model.h"
+#include "processors/python.h"
 #include "processors/sql.h"
 #include "processors/stream_sql.h"
 
@@ -16,6 +18,8 @@ void RegisterProcessors(Registry& registry) {
   RegisterSqlProcessor(registry);
   RegisterStreamSqlProcessor(registry);
   RegisterModelProcessor(registry);
+  RegisterHttpModelProcessor(registry);
+  RegisterPythonProcessor(registry);
 }
 
 }  // namespace ark
