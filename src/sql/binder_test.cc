@@ -426,8 +426,11 @@ TEST_F(BinderTest, GenerateSeriesAndUnsupportedTableFunctions) {
   EXPECT_EQ(Plan("SELECT g FROM generate_series(1, 10, 3) AS g"),
             "Project [g]\n"
             "  Values rows=4 [g]\n");
-  EXPECT_EQ(CodeOf("SELECT * FROM tumble(TABLE flow, DESCRIPTOR(ts), INTERVAL '1' MINUTE)"),
-            StatusCode::kUnimplemented);
+  EXPECT_EQ(Plan("SELECT window_end FROM tumble(TABLE flow, DESCRIPTOR(ts), INTERVAL '1' MINUTE)"),
+            "Project [window_end]\n"
+            "  WindowTvf TUMBLE(ts, size=1m)\n"
+            "    Scan flow [ts]\n");
+  EXPECT_EQ(CodeOf("SELECT * FROM unnest(ARRAY[1, 2])"), StatusCode::kUnimplemented);
 }
 
 // --- subqueries -------------------------------------------------------------------------------
