@@ -429,7 +429,7 @@ TEST_F(BinderTest, GenerateSeriesAndUnsupportedTableFunctions) {
   EXPECT_EQ(Plan("SELECT window_end FROM tumble(TABLE flow, DESCRIPTOR(ts), INTERVAL '1' MINUTE)"),
             "Project [window_end]\n"
             "  WindowTvf TUMBLE(ts, size=1m)\n"
-            "    Scan flow [ts]\n");
+            "    Scan flow [id, channel, price, ts, tags, info]\n");
   EXPECT_EQ(CodeOf("SELECT * FROM unnest(ARRAY[1, 2])"), StatusCode::kUnimplemented);
 }
 
