@@ -19,6 +19,7 @@
 #include "sql/streaming/changelog_aggregate.h"
 #include "sql/streaming/lookup_join.h"
 #include "sql/streaming/rank_top_n.h"
+#include "sql/streaming/retractable_extremum.h"
 #include "sql/streaming/session_aggregate.h"
 #include "sql/streaming/stream_join.h"
 #include "sql/streaming/window_aggregate.h"
@@ -491,6 +492,10 @@ Status StreamingQuery::Impl::Build() {
           needs_watermarks = true;
           break;
         }
+        // Over a changelog, min/max keep every value (RetractableExtremum).
+        auto spec = std::make_shared<AggregateSpec>();
+        for (const auto& k : node.aggregate->group_keys) spec->group_keys.push_back(k->Clone());
+        spec->output_schema = node.aggregate->output_schema;
         for (const AggregateCall& call : node.aggregate->aggregates) {
           if (call.distinct || !call.order_by.empty()) {
             return Error(
@@ -498,15 +503,29 @@ Status StreamingQuery::Impl::Build() {
                             "TUMBLE/HOP/CUMULATE windows)",
                             call.display));
           }
+          AggregateCall c;
+          c.function = call.function;
+          c.display = call.display;
+          for (const auto& a : call.args) c.args.push_back(a->Clone());
+          if (call.filter) c.filter = call.filter->Clone();
           if (input_retracts && !call.function->retractable()) {
-            return Error(
-                fmt::format("{} cannot be updated when rows are retracted (its input "
-                            "is the changelog of {})",
-                            call.display, retraction_source));
+            const std::string& fname = call.function->name();
+            Result<AggregateFunctionPtr> r =
+                (fname == "min" || fname == "max") && call.args.size() == 1
+                    ? MakeRetractableExtremum(fname, call.args[0]->type)
+                    : Result<AggregateFunctionPtr>(Status::Unimplemented("not retractable"));
+            if (!r.ok()) {
+              return Error(
+                  fmt::format("{} cannot be updated when rows are retracted (its input "
+                              "is the changelog of {})",
+                              call.display, retraction_source));
+            }
+            c.function = std::move(r).value();
           }
+          spec->aggregates.push_back(std::move(c));
         }
         ops[i] = std::make_unique<ChangelogAggregateOperator>(
-            node.aggregate, "Changelog" + node.explain.substr(4), &now_us);
+            std::move(spec), "Changelog" + node.explain.substr(4), &now_us);
         retracting[i] = true;
         if (retraction_source.empty()) {
           retraction_source = fmt::format("the aggregation without a window ({})", node.explain);
