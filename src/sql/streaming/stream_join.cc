@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/value.h"
 #include "sql/operators/key_columns.h"
 
 namespace ark::sql {
@@ -24,8 +25,17 @@ StreamJoinOperator::StreamJoinOperator(std::shared_ptr<const JoinSpec> spec, Exp
 
 StreamJoinOperator::~StreamJoinOperator() = default;
 
+Result<Batch> StreamJoinOperator::Padded(const Batch& left_rows) const {
+  std::vector<ColumnPtr> cols = left_rows.columns();
+  for (const Field& f : spec_->right_schema->fields()) {
+    cols.push_back(Value::Null(f.type).ToColumn(left_rows.num_rows()));
+  }
+  return Batch(spec_->output_schema, std::move(cols), left_rows.num_rows());
+}
+
 Status StreamJoinOperator::Insert(Side& side, const Batch& batch,
-                                  const std::vector<ColumnPtr>& keys, int64_t arrival_us) {
+                                  const std::vector<ColumnPtr>& keys, int64_t arrival_us,
+                                  std::vector<int32_t> matches) {
   const int64_t n = batch.num_rows();
   std::vector<int32_t> ids(static_cast<size_t>(n));
   ARK_RETURN_IF_ERROR(side.table->FindOrInsert(keys, n, ids.data()));
@@ -50,6 +60,10 @@ Status StreamJoinOperator::Insert(Side& side, const Batch& batch,
   side.chunks.push_back(batch);
   side.chunk_end.push_back(end);
   side.chunk_arrival.push_back(arrival_us);
+  if (spec_->type == PhysicalJoinType::kLeft && &side == &sides_[0]) {
+    matches.resize(static_cast<size_t>(n), 0);
+    side.matches.push_back(std::move(matches));
+  }
   side.rows += kept;
   side.bytes += batch.ByteSize();
   return Status::OK();
@@ -68,6 +82,10 @@ Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>
   Side& other = sides_[1 - port];
   ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> keys, EvaluateKeyColumns(eval_, mine.keys, batch));
 
+  const bool left_join = spec_->type == PhysicalJoinType::kLeft;
+  std::vector<Delta> joined_out;
+  std::vector<int32_t> my_matches(left_join && port == 0 ? static_cast<size_t>(n) : 0, 0);
+  std::vector<ChunkRow> first_matched;  // left rows (kept) that get their first match now
   // Probe the other side.
   if (other.table->size() > 0) {
     std::vector<int32_t> ids(static_cast<size_t>(n));
@@ -96,22 +114,59 @@ Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>
       std::vector<ColumnPtr> cols = left.columns();
       cols.insert(cols.end(), right.columns().begin(), right.columns().end());
       Batch joined(spec_->output_schema, std::move(cols), static_cast<int64_t>(count));
+      std::vector<int64_t> keep;
       if (spec_->residual) {
-        ARK_ASSIGN_OR_RETURN(std::vector<int64_t> keep, eval_.SelectRows(*spec_->residual, joined));
+        ARK_ASSIGN_OR_RETURN(keep, eval_.SelectRows(*spec_->residual, joined));
         if (keep.empty()) continue;
         if (static_cast<int64_t>(keep.size()) != joined.num_rows()) {
           ARK_ASSIGN_OR_RETURN(joined, GatherBatch(joined, keep));
         }
+      } else {
+        keep.resize(count);
+        for (size_t i = 0; i < count; ++i) keep[i] = static_cast<int64_t>(i);
       }
-      out->push_back({std::move(joined), RowKind::kInsert});
+      if (left_join) {
+        for (int64_t k : keep) {
+          size_t pair = from + static_cast<size_t>(k);
+          if (port == 0) {
+            ++my_matches[static_cast<size_t>(my_rows[pair])];
+          } else {
+            const ChunkRow& l = other_rows[pair];
+            int32_t& m = other.matches[l.chunk][l.row];
+            if (m++ == 0) first_matched.push_back(l);
+          }
+        }
+      }
+      joined_out.push_back({std::move(joined), RowKind::kInsert});
     }
   }
-  return Insert(mine, batch, keys, now_us_ != nullptr ? *now_us_ : 0);
+  if (!first_matched.empty()) {
+    // Their NULL-padded rows were emitted: retract them before the joined rows.
+    ARK_ASSIGN_OR_RETURN(Batch left_rows,
+                         GatherBatchChunks(other.chunks, first_matched, spec_->left_schema));
+    ARK_ASSIGN_OR_RETURN(Batch padded, Padded(left_rows));
+    out->push_back({std::move(padded), RowKind::kDelete});
+  }
+  for (Delta& d : joined_out) out->push_back(std::move(d));
+  if (left_join && port == 0) {
+    std::vector<int64_t> alone;
+    for (int64_t r = 0; r < n; ++r) {
+      if (my_matches[static_cast<size_t>(r)] == 0) alone.push_back(r);
+    }
+    if (!alone.empty()) {
+      ARK_ASSIGN_OR_RETURN(Batch left_rows, GatherBatch(batch, alone));
+      ARK_ASSIGN_OR_RETURN(Batch padded, Padded(left_rows));
+      out->push_back({std::move(padded), RowKind::kInsert});
+    }
+  }
+  return Insert(mine, batch, keys, now_us_ != nullptr ? *now_us_ : 0, std::move(my_matches));
 }
 
 Status StreamJoinOperator::Rebuild(Side& side) {
   std::vector<Batch> chunks = std::move(side.chunks);
   std::vector<int64_t> arrivals = std::move(side.chunk_arrival);
+  std::vector<std::vector<int32_t>> matches = std::move(side.matches);
+  side.matches.clear();
   side.chunks.clear();
   side.chunk_end.clear();
   side.chunk_arrival.clear();
@@ -123,7 +178,9 @@ Status StreamJoinOperator::Rebuild(Side& side) {
     if (chunks[i].num_rows() == 0) continue;
     ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> keys,
                          EvaluateKeyColumns(eval_, side.keys, chunks[i]));
-    ARK_RETURN_IF_ERROR(Insert(side, chunks[i], keys, arrivals[i]));
+    ARK_RETURN_IF_ERROR(
+        Insert(side, chunks[i], keys, arrivals[i],
+               i < matches.size() ? std::move(matches[i]) : std::vector<int32_t>()));
   }
   return Status::OK();
 }

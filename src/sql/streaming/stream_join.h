@@ -1,8 +1,11 @@
-// StreamJoinOperator: an inner equi-join of two append-only streams (symmetric hash join). Each
+// StreamJoinOperator: an inner or left equi-join of two append-only streams (symmetric hash
+// join). Each
 // side keeps the rows it has seen in a hash table on its join keys; a new batch on one side probes
 // the other side's table (then the residual ON condition is applied to the pairs) and is added to
-// its own. Every match is found exactly once — by whichever of the two rows arrived later — and
-// the result is append-only.
+// its own. Every match is found exactly once — by whichever of the two rows arrived later. An
+// inner join's result is append-only. A LEFT join emits a left row without a match at once, with
+// NULLs on the right (+I), and retracts that row (-D) when its first match arrives: its result is
+// a changelog.
 //
 // Window joins: when both sides' keys include the same window bound (window_end, or
 // window_start of a TUMBLE/HOP), a side's rows of a window can no longer match anything once the
@@ -67,11 +70,16 @@ class StreamJoinOperator final : public StreamOperator {
     std::vector<Batch> chunks;                       // chunk index → batch (empty once dropped)
     std::vector<int64_t> chunk_end;                  // latest window end of each chunk
     std::vector<int64_t> chunk_arrival;              // processing time it arrived
+    // LEFT joins, left side: per chunk and row, how many right rows it joined (0: its
+    // NULL-padded row is out, and is retracted when the first match comes).
+    std::vector<std::vector<int32_t>> matches;
     int64_t rows = 0;
     size_t bytes = 0;
   };
   Status Insert(Side& side, const Batch& batch, const std::vector<ColumnPtr>& keys,
-                int64_t arrival_us);
+                int64_t arrival_us, std::vector<int32_t> matches = {});
+  // Left rows with NULLs for every right column.
+  Result<Batch> Padded(const Batch& left_rows) const;
   Status Rebuild(Side& side);
 
   const std::shared_ptr<const JoinSpec> spec_;

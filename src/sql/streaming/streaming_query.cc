@@ -610,10 +610,12 @@ Status StreamingQuery::Impl::Build() {
       }
       case LogicalOpKind::kJoin: {
         const JoinSpec& spec = *node.join;
-        if (spec.type != PhysicalJoinType::kInner || spec.left_keys.empty()) {
+        if ((spec.type != PhysicalJoinType::kInner && spec.type != PhysicalJoinType::kLeft) ||
+            spec.left_keys.empty()) {
           return Error(
-              "only inner joins with an equality condition are supported in continuous queries "
-              "yet (outer joins retract rows; joins without a key keep unbounded state)");
+              "only inner and left joins with an equality condition are supported in continuous "
+              "queries yet (right and full joins: swap the sides; joins without a key keep "
+              "unbounded state)");
         }
         if (input_retracts) {
           return Error(fmt::format("a join over the changelog of {} is not supported yet",
@@ -649,6 +651,15 @@ Status StreamingQuery::Impl::Build() {
         if (expiry[0].column >= 0) explain = "Window" + node.explain;
         ops[i] =
             std::make_unique<StreamJoinOperator>(node.join, expiry[0], expiry[1], explain, &now_us);
+        if (spec.type == PhysicalJoinType::kLeft) {
+          retracting[i] = true;
+          if (retraction_source.empty()) {
+            retraction_source = fmt::format(
+                "the left join ({}), which retracts a row padded "
+                "with NULLs when its first match arrives",
+                node.explain);
+          }
+        }
         break;
       }
       default:

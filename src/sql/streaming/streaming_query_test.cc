@@ -177,8 +177,8 @@ TEST(StreamingQueryTest, WhatAStreamCannotDoIsRefusedByName) {
   EXPECT_THAT(MakeError("SELECT * FROM flow ORDER BY price").ToString(), HasSubstr("ORDER BY"));
   EXPECT_THAT(MakeError("SELECT * FROM flow LIMIT 3").ToString(), HasSubstr("LIMIT"));
   EXPECT_THAT(
-      MakeError("SELECT * FROM flow a LEFT JOIN flow b ON a.auction = b.auction").ToString(),
-      HasSubstr("only inner joins with an equality condition"));
+      MakeError("SELECT * FROM flow a FULL JOIN flow b ON a.auction = b.auction").ToString(),
+      HasSubstr("only inner and left joins with an equality condition"));
   EXPECT_THAT(MakeError("SELECT * FROM other").ToString(), HasSubstr("other"));
   EXPECT_THAT(
       MakeError("SELECT auction, count(DISTINCT price) FROM flow GROUP BY auction").ToString(),
@@ -197,6 +197,25 @@ TEST(StreamingQueryTest, AnInnerJoinMatchesRowsWhicheverSideArrivesFirst) {
   EXPECT_THAT(Rows(r.batches), ElementsAre("1|10|30"));
   ASSERT_EQ(q->State().size(), 1u);
   EXPECT_EQ(q->State()[0].keys, 6);  // three rows on each side
+}
+
+TEST(StreamingQueryTest, ALeftJoinRetractsTheNullPaddedRowWhenTheFirstMatchArrives) {
+  // Bids (price > 10) joined with later bids of the same auction (price <= 10).
+  auto q = Make(
+      "SELECT a.auction, a.price AS big, b.price AS small FROM "
+      "(SELECT * FROM flow WHERE price > 10) a LEFT JOIN (SELECT * FROM flow WHERE price <= 10) b "
+      "ON a.auction = b.auction");
+  ASSERT_NE(q, nullptr);
+  EXPECT_TRUE(q->retracting());
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 2}, {50, 60}, {1, 2}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|50|NULL|+I", "2|60|NULL|+I"));
+  r.batches.clear();
+  ASSERT_TRUE(q->Push(Bids({1, 1}, {5, 6}, {3, 4}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|50|NULL|-D", "1|50|5|+I", "1|50|6|+I"));
+  r.batches.clear();
+  ASSERT_TRUE(q->Push(Bids({1}, {70}, {5}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|70|5|+I", "1|70|6|+I"));
 }
 
 TEST(StreamingQueryTest, AWindowJoinPairsTheResultsOfOneWindowAndForgetsThem) {
