@@ -53,12 +53,18 @@ def query_text(path):
 
 
 def tables_of(sql):
-    """The Nexmark tables a query reads: after FROM, JOIN, TABLE (window functions), a comma or
-    an opening parenthesis (RisingWave's TUMBLE(bid, ...)), in order of first use."""
+    """The Nexmark tables a query reads: after FROM, JOIN, TABLE (Flink's window functions), the
+    comma of `FROM t1 a, t2 b`, or a window function's parenthesis (RisingWave's TUMBLE(bid,
+    ...)), in order of first use."""
+    patterns = [
+        r"(?:\bfrom|\bjoin|\btable|\b(?:tumble|hop|cumulate|session)\s*\()\s*"
+        r"(bid|auction|person)\b(?!\s*\.)",
+        r"\bfrom\s+\w+(?:\s+(?:as\s+)?\w+)?\s*,\s*(bid|auction|person)\b",
+    ]
+    hits = sorted((m.start(1), m.group(1).lower()) for p in patterns
+                  for m in re.finditer(p, sql, re.IGNORECASE))
     found = []
-    for m in re.finditer(r"(?:\bfrom|\bjoin|\btable|,|\()\s*(bid|auction|person)\b(?!\s*\.)", sql,
-                         re.IGNORECASE):
-        name = m.group(1).lower()
+    for _, name in hits:
         if name not in found:
             found.append(name)
     return found
