@@ -328,7 +328,7 @@ ConfigSpec MqttInputSpec() {
            "Maximum). Acknowledgements go out only after the outputs wrote the messages, so this "
            "bounds the messages in the pipeline; reading pauses at half of it until they are "
            "written and acknowledged. With `protocol: \"3.1.1\"` set it to the broker's limit.")
-      .Default("10000")
+      .Default("1000")
       .Min(1)
       .Max(65535);
   spec.Int("batch_size", "Most messages per batch.").Default("1000").Min(1);
