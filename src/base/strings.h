@@ -26,4 +26,7 @@ std::string DidYouMean(std::string_view word, std::span<const std::string> candi
 // "a, b, c"
 std::string JoinStrings(std::span<const std::string> parts, std::string_view sep);
 
+// `s` with ASCII letters lower-cased (SQL identifiers, file extensions); other bytes unchanged.
+std::string AsciiLower(std::string_view s);
+
 }  // namespace ark

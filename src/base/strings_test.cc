@@ -23,3 +23,14 @@ TEST(StringsTest, DidYouMean) {
 
 }  // namespace
 }  // namespace ark
+
+namespace ark {
+namespace {
+
+TEST(AsciiLowerTest, LowersAsciiLettersOnly) {
+  EXPECT_EQ(AsciiLower("Flow_Ä1.CSV"), "flow_Ä1.csv");
+  EXPECT_EQ(AsciiLower(""), "");
+}
+
+}  // namespace
+}  // namespace ark

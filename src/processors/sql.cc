@@ -19,13 +19,6 @@ namespace ark {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The tables a statement reads: a walk over the AST that tracks the CTE names in scope.
 
@@ -234,7 +227,7 @@ std::string CodecForPath(std::string_view path) {
   size_t dot = path.rfind('.');
   size_t slash = path.rfind('/');
   if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return "";
-  std::string ext = Lower(path.substr(dot + 1));
+  std::string ext = AsciiLower(path.substr(dot + 1));
   if (ext == "csv" || ext == "tsv") return "csv";
   if (ext == "json" || ext == "ndjson" || ext == "jsonl") return "json";
   if (ext == "arrow" || ext == "arrows" || ext == "ipc" || ext == "feather") return "arrow";
@@ -401,7 +394,7 @@ SqlProcessor::SqlProcessor(SqlProcessorOptions options) : options_(std::move(opt
 SqlProcessor::~SqlProcessor() = default;
 
 Result<std::unique_ptr<SqlProcessor>> SqlProcessor::Make(SqlProcessorOptions options) {
-  options.table_name = Lower(options.table_name);
+  options.table_name = AsciiLower(options.table_name);
   std::vector<std::string> known = {options.table_name};
   for (const auto& l : options.lookups) {
     if (std::find(known.begin(), known.end(), l->table_name()) != known.end()) {
@@ -435,7 +428,7 @@ Result<std::unique_ptr<SqlProcessor>> SqlProcessor::Make(SqlProcessorOptions opt
     sql::SourceLocation loc = f.loc;
     const size_t at = static_cast<size_t>(loc.offset);
     if (at + f.name.size() <= options.query.size() &&
-        Lower(std::string_view(options.query).substr(at, f.name.size())) == f.name) {
+        AsciiLower(std::string_view(options.query).substr(at, f.name.size())) == f.name) {
       loc.length = static_cast<int32_t>(f.name.size());
     }
     return sql::SqlError(
@@ -579,7 +572,8 @@ Result<std::unique_ptr<FileLookupTable>> MakeLookup(const ComponentConfig& item,
         "sources declared at the stream level (Redis) are not available yet",
         name));
   }
-  std::string table_name = Lower(item.IsSet("table_name") ? item.GetString("table_name") : name);
+  std::string table_name =
+      AsciiLower(item.IsSet("table_name") ? item.GetString("table_name") : name);
   const std::string path = item.GetString("path");
   ConfigValue codec;
   if (const ConfigValue* node = item.GetRaw("codec"); node != nullptr && !node->is_null()) {

@@ -46,19 +46,6 @@ WatermarkTracker::WatermarkTracker(EventTimeOptions options, std::function<Clock
 
 namespace {
 
-// Rows `rows` of `batch` (ascending).
-Batch Take(const Batch& batch, const std::vector<int64_t>& rows) {
-  std::vector<ColumnPtr> cols;
-  for (int c = 0; c < batch.num_columns(); ++c) {
-    const Column& src = *batch.column(c);
-    std::unique_ptr<ColumnBuilder> b = MakeBuilder(src.type());
-    b->Reserve(static_cast<int64_t>(rows.size()));
-    for (int64_t r : rows) b->AppendFrom(src, r);
-    cols.push_back(b->Finish());
-  }
-  return Batch(batch.schema(), std::move(cols), static_cast<int64_t>(rows.size()));
-}
-
 // A partition id per row: the integer itself, or a hash of the string.
 int64_t PartitionOf(const Column* col, int64_t row) {
   if (col == nullptr || col->IsNull(row)) return 0;
@@ -146,7 +133,7 @@ Result<WatermarkTracker::Observed> WatermarkTracker::Observe(const Batch& batch)
   }
   if (!late.empty()) {
     late_rows_ += static_cast<int64_t>(late.size());
-    out.late.emplace_back(Take(batch, late),
+    out.late.emplace_back(TakeRows(batch, late),
                           fmt::format("late: event time ({}) is older than the watermark {} "
                                       "(max_delay {})",
                                       options_.column, FormatTimestampMicros(watermark_),
@@ -154,12 +141,12 @@ Result<WatermarkTracker::Observed> WatermarkTracker::Observe(const Batch& batch)
   }
   if (!timeless.empty()) {
     std::sort(timeless.begin(), timeless.end());
-    out.late.emplace_back(Take(batch, timeless),
+    out.late.emplace_back(TakeRows(batch, timeless),
                           fmt::format("no event time: column {} is NULL or not a timestamp "
                                       "(expected RFC 3339, e.g. 2024-05-01T12:00:00Z)",
                                       options_.column));
   }
-  out.on_time = static_cast<int64_t>(keep.size()) == n ? batch : Take(batch, keep);
+  out.on_time = static_cast<int64_t>(keep.size()) == n ? batch : TakeRows(batch, keep);
   out.watermark = Recompute();
   return out;
 }

@@ -1,5 +1,7 @@
 #include "sql/query.h"
 
+#include "base/strings.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -13,15 +15,7 @@
 
 namespace ark::sql {
 
-namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Catalog
@@ -31,7 +25,7 @@ Catalog::Catalog() : functions_(&FunctionRegistry::Builtins()) {}
 Status Catalog::AddTable(std::string name, SchemaPtr schema) {
   if (name.empty()) return Status::InvalidArgument("a table name must not be empty");
   if (!schema) return Status::InvalidArgument("table \"{}\" has no schema", name);
-  std::string key = Lower(std::move(name));
+  std::string key = AsciiLower(std::move(name));
   if (tables_.count(key)) return Status::AlreadyExists("table \"{}\" already exists", key);
   tables_.emplace(std::move(key), std::move(schema));
   return Status::OK();
@@ -171,7 +165,7 @@ Result<std::vector<Batch>> QueryExecution::Run(const QueryInputs& inputs, Kernel
   QueryInputs folded;
   for (const auto& [name, batches] : inputs.tables) {
     if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return std::isupper(c); })) {
-      for (const auto& [n, b] : inputs.tables) folded.tables[Lower(n)] = b;
+      for (const auto& [n, b] : inputs.tables) folded.tables[AsciiLower(n)] = b;
       in = &folded;
       break;
     }

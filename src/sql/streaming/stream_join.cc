@@ -96,7 +96,6 @@ Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>
       int32_t id = ids[static_cast<size_t>(r)];
       if (id == KeyTable::kNoGroup) continue;
       for (const ChunkRow& cr : other.rows_by_key[static_cast<size_t>(id)]) {
-        if (other.chunks[cr.chunk].num_rows() == 0) continue;  // dropped
         my_rows.push_back(r);
         other_rows.push_back(cr);
       }

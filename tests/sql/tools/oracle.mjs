@@ -11,7 +11,8 @@
 //   # oracle: none | pg | duckdb    which engine the record may be checked against (default: both)
 //   # pg: <sql>                     the statement as PostgreSQL spells it
 //   # duckdb: <sql>                 the statement as DuckDB spells it
-// --fill replaces an expected block that is exactly "TODO" with the engine's result.
+// --fill replaces an expected block that is exactly "FILL" (a placeholder written while drafting a
+// record) with the engine's result.
 // Exit status 1 when a record disagrees.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -172,7 +173,7 @@ async function runFile(file) {
     let rows = got.rows;
     if (r.rowsort) rows = [...rows].sort();
     if (r.colnames) rows = [got.names ? got.names.join('\t') : '(names)', ...rows];
-    if (fill && r.expected && r.expected.length === 1 && r.expected[0] === 'TODO') {
+    if (fill && r.expected && r.expected.length === 1 && r.expected[0] === 'FILL') {
       fills.push({ r, rows });
       continue;
     }
