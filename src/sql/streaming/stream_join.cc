@@ -20,17 +20,24 @@ StreamJoinOperator::StreamJoinOperator(std::shared_ptr<const JoinSpec> spec, Exp
   }
   sides_[0].expiry = left;
   sides_[1].expiry = right;
+  sides_[0].preserved =
+      spec_->type == PhysicalJoinType::kLeft || spec_->type == PhysicalJoinType::kFull;
+  sides_[1].preserved =
+      spec_->type == PhysicalJoinType::kRight || spec_->type == PhysicalJoinType::kFull;
   for (Side& s : sides_) s.table.emplace(key_types_, null_equality_);
 }
 
 StreamJoinOperator::~StreamJoinOperator() = default;
 
-Result<Batch> StreamJoinOperator::Padded(const Batch& left_rows) const {
-  std::vector<ColumnPtr> cols = left_rows.columns();
-  for (const Field& f : spec_->right_schema->fields()) {
-    cols.push_back(Value::Null(f.type).ToColumn(left_rows.num_rows()));
+Result<Batch> StreamJoinOperator::Padded(int port, const Batch& rows) const {
+  std::vector<ColumnPtr> nulls;
+  for (const Field& f : (port == 0 ? spec_->right_schema : spec_->left_schema)->fields()) {
+    nulls.push_back(Value::Null(f.type).ToColumn(rows.num_rows()));
   }
-  return Batch(spec_->output_schema, std::move(cols), left_rows.num_rows());
+  std::vector<ColumnPtr> cols = port == 0 ? rows.columns() : std::move(nulls);
+  const std::vector<ColumnPtr>& tail = port == 0 ? nulls : rows.columns();
+  cols.insert(cols.end(), tail.begin(), tail.end());
+  return Batch(spec_->output_schema, std::move(cols), rows.num_rows());
 }
 
 Status StreamJoinOperator::Insert(Side& side, const Batch& batch,
@@ -60,7 +67,7 @@ Status StreamJoinOperator::Insert(Side& side, const Batch& batch,
   side.chunks.push_back(batch);
   side.chunk_end.push_back(end);
   side.chunk_arrival.push_back(arrival_us);
-  if (spec_->type == PhysicalJoinType::kLeft && &side == &sides_[0]) {
+  if (side.preserved) {
     matches.resize(static_cast<size_t>(n), 0);
     side.matches.push_back(std::move(matches));
   }
@@ -82,10 +89,9 @@ Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>
   Side& other = sides_[1 - port];
   ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> keys, EvaluateKeyColumns(eval_, mine.keys, batch));
 
-  const bool left_join = spec_->type == PhysicalJoinType::kLeft;
   std::vector<Delta> joined_out;
-  std::vector<int32_t> my_matches(left_join && port == 0 ? static_cast<size_t>(n) : 0, 0);
-  std::vector<ChunkRow> first_matched;  // left rows (kept) that get their first match now
+  std::vector<int32_t> my_matches(mine.preserved ? static_cast<size_t>(n) : 0, 0);
+  std::vector<ChunkRow> first_matched;  // kept rows of `other` that get their first match now
   // Probe the other side.
   if (other.table->size() > 0) {
     std::vector<int32_t> ids(static_cast<size_t>(n));
@@ -124,16 +130,12 @@ Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>
         keep.resize(count);
         for (size_t i = 0; i < count; ++i) keep[i] = static_cast<int64_t>(i);
       }
-      if (left_join) {
-        for (int64_t k : keep) {
-          size_t pair = from + static_cast<size_t>(k);
-          if (port == 0) {
-            ++my_matches[static_cast<size_t>(my_rows[pair])];
-          } else {
-            const ChunkRow& l = other_rows[pair];
-            int32_t& m = other.matches[l.chunk][l.row];
-            if (m++ == 0) first_matched.push_back(l);
-          }
+      for (int64_t k : keep) {
+        size_t pair = from + static_cast<size_t>(k);
+        if (mine.preserved) ++my_matches[static_cast<size_t>(my_rows[pair])];
+        if (other.preserved) {
+          const ChunkRow& o = other_rows[pair];
+          if (other.matches[o.chunk][o.row]++ == 0) first_matched.push_back(o);
         }
       }
       joined_out.push_back({std::move(joined), RowKind::kInsert});
@@ -141,20 +143,21 @@ Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>
   }
   if (!first_matched.empty()) {
     // Their NULL-padded rows were emitted: retract them before the joined rows.
-    ARK_ASSIGN_OR_RETURN(Batch left_rows,
-                         GatherBatchChunks(other.chunks, first_matched, spec_->left_schema));
-    ARK_ASSIGN_OR_RETURN(Batch padded, Padded(left_rows));
+    ARK_ASSIGN_OR_RETURN(Batch rows,
+                         GatherBatchChunks(other.chunks, first_matched,
+                                           port == 0 ? spec_->right_schema : spec_->left_schema));
+    ARK_ASSIGN_OR_RETURN(Batch padded, Padded(1 - port, rows));
     out->push_back({std::move(padded), RowKind::kDelete});
   }
   for (Delta& d : joined_out) out->push_back(std::move(d));
-  if (left_join && port == 0) {
+  if (mine.preserved) {
     std::vector<int64_t> alone;
     for (int64_t r = 0; r < n; ++r) {
       if (my_matches[static_cast<size_t>(r)] == 0) alone.push_back(r);
     }
     if (!alone.empty()) {
-      ARK_ASSIGN_OR_RETURN(Batch left_rows, GatherBatch(batch, alone));
-      ARK_ASSIGN_OR_RETURN(Batch padded, Padded(left_rows));
+      ARK_ASSIGN_OR_RETURN(Batch rows, GatherBatch(batch, alone));
+      ARK_ASSIGN_OR_RETURN(Batch padded, Padded(port, rows));
       out->push_back({std::move(padded), RowKind::kInsert});
     }
   }

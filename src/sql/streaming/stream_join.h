@@ -1,11 +1,11 @@
-// StreamJoinOperator: an inner or left equi-join of two append-only streams (symmetric hash
-// join). Each
-// side keeps the rows it has seen in a hash table on its join keys; a new batch on one side probes
-// the other side's table (then the residual ON condition is applied to the pairs) and is added to
-// its own. Every match is found exactly once — by whichever of the two rows arrived later. An
-// inner join's result is append-only. A LEFT join emits a left row without a match at once, with
-// NULLs on the right (+I), and retracts that row (-D) when its first match arrives: its result is
-// a changelog.
+// StreamJoinOperator: an inner or outer (left, right, full) equi-join of two append-only
+// streams (symmetric hash join). Each side keeps the rows it has seen in a hash table on its join
+// keys; a new batch on one side probes the other side's table (then the residual ON condition is
+// applied to the pairs) and is added to its own. Every match is found exactly once — by whichever
+// of the two rows arrived later. An inner join's result is append-only. An outer join emits a row
+// of a preserved side (the left of LEFT, the right of RIGHT, both of FULL) without a match at once,
+// padded with NULLs (+I), and retracts that row (-D) when its first match arrives: its result is a
+// changelog.
 //
 // Window joins: when both sides' keys include the same window bound (window_end, or
 // window_start of a TUMBLE/HOP), a side's rows of a window can no longer match anything once the
@@ -70,16 +70,18 @@ class StreamJoinOperator final : public StreamOperator {
     std::vector<Batch> chunks;                       // chunk index → batch (empty once dropped)
     std::vector<int64_t> chunk_end;                  // latest window end of each chunk
     std::vector<int64_t> chunk_arrival;              // processing time it arrived
-    // LEFT joins, left side: per chunk and row, how many right rows it joined (0: its
-    // NULL-padded row is out, and is retracted when the first match comes).
+    // The side whose every row is in the result (the left of a LEFT join, the right of a
+    // RIGHT join, both of a FULL join): per chunk and row, how many rows of the other side it
+    // joined (0: its NULL-padded row is out, and is retracted when the first match comes).
+    bool preserved = false;
     std::vector<std::vector<int32_t>> matches;
     int64_t rows = 0;
     size_t bytes = 0;
   };
   Status Insert(Side& side, const Batch& batch, const std::vector<ColumnPtr>& keys,
                 int64_t arrival_us, std::vector<int32_t> matches = {});
-  // Left rows with NULLs for every right column.
-  Result<Batch> Padded(const Batch& left_rows) const;
+  // Rows of side `port` with NULLs for every column of the other side.
+  Result<Batch> Padded(int port, const Batch& rows) const;
   Status Rebuild(Side& side);
 
   const std::shared_ptr<const JoinSpec> spec_;

@@ -610,12 +610,12 @@ Status StreamingQuery::Impl::Build() {
       }
       case LogicalOpKind::kJoin: {
         const JoinSpec& spec = *node.join;
-        if ((spec.type != PhysicalJoinType::kInner && spec.type != PhysicalJoinType::kLeft) ||
-            spec.left_keys.empty()) {
-          return Error(
-              "only inner and left joins with an equality condition are supported in continuous "
-              "queries yet (right and full joins: swap the sides; joins without a key keep "
-              "unbounded state)");
+        if (spec.type == PhysicalJoinType::kSemi || spec.type == PhysicalJoinType::kAnti ||
+            spec.type == PhysicalJoinType::kCross || spec.left_keys.empty()) {
+          return Error(fmt::format(
+              "{}: a join of two streams needs an equality condition between them (ON a.k = "
+              "b.k); without one every row would be kept and compared with every other, forever",
+              node.explain));
         }
         if (input_retracts) {
           return Error(fmt::format("a join over the changelog of {} is not supported yet",
@@ -651,11 +651,11 @@ Status StreamingQuery::Impl::Build() {
         if (expiry[0].column >= 0) explain = "Window" + node.explain;
         ops[i] =
             std::make_unique<StreamJoinOperator>(node.join, expiry[0], expiry[1], explain, &now_us);
-        if (spec.type == PhysicalJoinType::kLeft) {
+        if (spec.type != PhysicalJoinType::kInner) {
           retracting[i] = true;
           if (retraction_source.empty()) {
             retraction_source = fmt::format(
-                "the left join ({}), which retracts a row padded "
+                "the outer join ({}), which retracts a row padded "
                 "with NULLs when its first match arrives",
                 node.explain);
           }

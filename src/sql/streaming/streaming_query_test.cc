@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "core/column_builder.h"
 #include "sql/operators/test_batches.h"
 
@@ -176,9 +178,8 @@ TEST(StreamingQueryTest, NonRetractableAggregatesOverAChangelogAreRefused) {
 TEST(StreamingQueryTest, WhatAStreamCannotDoIsRefusedByName) {
   EXPECT_THAT(MakeError("SELECT * FROM flow ORDER BY price").ToString(), HasSubstr("ORDER BY"));
   EXPECT_THAT(MakeError("SELECT * FROM flow LIMIT 3").ToString(), HasSubstr("LIMIT"));
-  EXPECT_THAT(
-      MakeError("SELECT * FROM flow a FULL JOIN flow b ON a.auction = b.auction").ToString(),
-      HasSubstr("only inner and left joins with an equality condition"));
+  EXPECT_THAT(MakeError("SELECT * FROM flow a JOIN flow b ON a.price > b.price").ToString(),
+              HasSubstr("a join of two streams needs an equality condition between them"));
   EXPECT_THAT(MakeError("SELECT * FROM other").ToString(), HasSubstr("other"));
   EXPECT_THAT(
       MakeError("SELECT auction, count(DISTINCT price) FROM flow GROUP BY auction").ToString(),
@@ -216,6 +217,40 @@ TEST(StreamingQueryTest, ALeftJoinRetractsTheNullPaddedRowWhenTheFirstMatchArriv
   r.batches.clear();
   ASSERT_TRUE(q->Push(Bids({1}, {70}, {5}), &r).ok());
   EXPECT_THAT(Rows(r.batches), ElementsAre("1|70|5|+I", "1|70|6|+I"));
+}
+
+// Big bids (price > 10) and small ones (price <= 10) of the same auction, outer-joined.
+constexpr const char* kOuterJoin =
+    "SELECT a.auction AS a_auction, a.price AS big, b.auction AS b_auction, b.price AS small "
+    "FROM (SELECT * FROM flow WHERE price > 10) a {} JOIN "
+    "(SELECT * FROM flow WHERE price <= 10) b ON a.auction = b.auction";
+
+TEST(StreamingQueryTest, ARightJoinKeepsEveryRightRowAndRetractsItsPaddingOnAMatch) {
+  auto q = Make(fmt::format(kOuterJoin, "RIGHT"));
+  ASSERT_NE(q, nullptr);
+  EXPECT_TRUE(q->retracting());
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 2}, {50, 5}, {1, 2}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("NULL|NULL|2|5|+I"));
+  r.batches.clear();
+  ASSERT_TRUE(q->Push(Bids({2, 1}, {60, 6}, {3, 4}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("NULL|NULL|2|5|-D", "2|60|2|5|+I", "1|50|1|6|+I"));
+}
+
+TEST(StreamingQueryTest, AFullJoinPadsBothSidesUntilTheirFirstMatch) {
+  auto q = Make(fmt::format(kOuterJoin, "FULL"));
+  ASSERT_NE(q, nullptr);
+  EXPECT_TRUE(q->retracting());
+  StreamResult r;
+  ASSERT_TRUE(q->Push(Bids({1, 2}, {50, 5}, {1, 2}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|50|NULL|NULL|+I", "NULL|NULL|2|5|+I"));
+  r.batches.clear();
+  ASSERT_TRUE(q->Push(Bids({2, 1, 3}, {60, 6, 7}, {3, 4, 5}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("NULL|NULL|2|5|-D", "2|60|2|5|+I", "1|50|NULL|NULL|-D",
+                                           "1|50|1|6|+I", "NULL|NULL|3|7|+I"));
+  r.batches.clear();
+  ASSERT_TRUE(q->Push(Bids({1}, {8}, {6}), &r).ok());  // a second match: no retraction
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|50|1|8|+I"));
 }
 
 TEST(StreamingQueryTest, AWindowJoinPairsTheResultsOfOneWindowAndForgetsThem) {
