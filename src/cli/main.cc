@@ -32,13 +32,15 @@ int main(int argc, char** argv) {
 
   cli::RunOptions top;
   bool top_validate = false;
-  app.add_option("-c,--config", top.config_path, "Pipeline configuration (YAML)");
+  app.add_option("-c,--config", top.config_path,
+                 "Pipeline configuration (YAML, or a SQL job: *.sql)");
   app.add_flag("--validate", top_validate, "Only validate the configuration");
 
   cli::RunOptions run_opts;
   auto* run =
       app.add_subcommand("run", "Run the pipeline (the embedded demo when -c is not given)");
-  run->add_option("-c,--config", run_opts.config_path, "Pipeline configuration (YAML)");
+  run->add_option("-c,--config", run_opts.config_path,
+                  "Pipeline configuration (YAML, or a SQL job: *.sql)");
   run->add_flag("--validate", run_opts.validate_only, "Only validate the configuration");
   bool no_progress = false, no_summary = false;
   run->add_flag("--no-progress", no_progress, "Never show the progress line");
@@ -46,7 +48,10 @@ int main(int argc, char** argv) {
 
   std::string validate_path;
   auto* validate = app.add_subcommand("validate", "Validate a configuration without running it");
-  validate->add_option("-c,--config", validate_path, "Pipeline configuration (YAML)")->required();
+  validate
+      ->add_option("-c,--config", validate_path,
+                   "Pipeline configuration (YAML, or a SQL job: *.sql)")
+      ->required();
 
   auto* components = app.add_subcommand("components", "List and describe the built-in components");
   components->require_subcommand(1);

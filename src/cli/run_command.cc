@@ -1,5 +1,6 @@
-// `arkflow run` and `arkflow validate`: load the YAML, validate it against the specs, build every
-// component (validate stops here), then run the engine until its streams end or a signal stops it.
+// `arkflow run` and `arkflow validate`: load the YAML (or compile the SQL job, cli/sql_job.h),
+// validate it against the specs, build every component (validate stops here), then run the engine
+// until its streams end or a signal stops it.
 #include <unistd.h>
 
 #include <atomic>
@@ -15,9 +16,11 @@
 #include "base/logging.h"
 #include "base/units.h"
 #include "cli/commands.h"
+#include "cli/sql_job.h"
 #include "config/engine_config.h"
 #include "config/yaml_loader.h"
 #include "ml/model_registry.h"
+#include "ml/python/python_udf.h"
 #include "runtime/engine.h"
 #include "runtime/signals.h"
 
@@ -33,6 +36,8 @@ Result<Loaded> LoadAndBuild(const Registry& registry, const std::string& path) {
   ConfigValue root;
   if (path.empty()) {
     ARK_ASSIGN_OR_RETURN(root, LoadYamlString(DemoConfig(), "<embedded demo>"));
+  } else if (IsSqlJobPath(path)) {
+    ARK_ASSIGN_OR_RETURN(root, LoadSqlJobFile(path, registry));
   } else {
     ARK_ASSIGN_OR_RETURN(root, LoadYamlFile(path));
   }
@@ -42,6 +47,8 @@ Result<Loaded> LoadAndBuild(const Registry& registry, const std::string& path) {
   // Models are loaded once for the process, before the components that use them are built.
   ARK_ASSIGN_OR_RETURN(auto models, ml::ModelRegistry::Load(out.config.models));
   ml::InstallModelRegistry(std::move(models));
+  // And the Python UDFs (`udfs:`) the sql and stream_sql processors may call.
+  ARK_RETURN_IF_ERROR(ml::InstallPythonUdfs(out.config.udfs));
   ARK_ASSIGN_OR_RETURN(out.engine, Engine::Build(out.config, registry));
   return out;
 }

@@ -146,8 +146,8 @@ TEST_F(SqlProcessorTest, NotAQuery) {
   auto insert = Make("type: sql\nquery: INSERT INTO flow VALUES (1)\n");
   ASSERT_FALSE(insert.ok());
   EXPECT_EQ(insert.status().message(),
-            "test.yaml:2:8: query: 1:1: syntax error at or near \"INSERT\"; expected SELECT, "
-            "VALUES, WITH or EXPLAIN\n  INSERT INTO flow VALUES (1)\n  ^^^^^^")
+            "test.yaml:2:8: query: 1:1: the sql processor runs queries (SELECT, VALUES, EXPLAIN) "
+            "only\n  INSERT INTO flow VALUES (1)\n  ^^^^^^")
       << insert.status().message();
 }
 

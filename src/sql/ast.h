@@ -419,8 +419,12 @@ struct SelectStatement {
 enum class StatementKind {
   kSelect,
   kExplain,
-  // Later issues add: kCreateSource, kCreateTable, kCreateMaterializedView, kCreateSink,
-  // kCreateFunction, kCreateModel, kDrop, kShow, kSet, kInsert ...
+  kCreateSource,  // CREATE SOURCE / CREATE TABLE ... WITH (connector = ...)
+  kCreateSink,    // CREATE SINK
+  kCreateView,    // CREATE VIEW
+  kInsert,        // INSERT INTO table query
+  kSet,           // SET name = value
+  // Later issues add: kCreateMaterializedView, kCreateFunction, kCreateModel, kDrop, kShow ...
 };
 
 struct Statement {
@@ -441,6 +445,93 @@ struct ExplainStmt : Statement {
   StatementPtr statement;
   bool analyze = false;  // EXPLAIN ANALYZE: run and report rows/time per operator
   bool verbose = false;
+};
+
+// key = value in WITH (...) of CREATE SOURCE/SINK/TABLE, and in ENCODE JSON (...).
+struct ConnectorOption {
+  std::string key;    // as written (case kept), quotes removed: properties.bootstrap.server
+  std::string value;  // string literals unquoted; numbers and words as written
+  bool quoted = false;
+  SourceLocation key_loc;
+  SourceLocation value_loc;
+};
+
+// FORMAT PLAIN ENCODE JSON [(options)] (RisingWave) — how a connector's payloads are encoded.
+struct FormatClause {
+  std::string format;  // "plain", "upsert", "debezium" ... (lower case)
+  std::string encode;  // "json", "csv" ... (lower case)
+  std::vector<ConnectorOption> options;
+  SourceLocation loc;
+};
+
+struct ColumnDef {
+  std::string name;
+  TypeName type;
+  bool not_null = false;
+  SourceLocation loc;
+  SourceLocation type_loc;
+};
+
+// WATERMARK FOR column AS expression.
+struct WatermarkDef {
+  std::string column;
+  ExprPtr expr;
+  SourceLocation loc;
+};
+
+// CREATE SOURCE name (columns) WITH (...) [FORMAT ... ENCODE ...], and Flink's CREATE TABLE
+// name (columns) WITH ('connector' = ...), which is a source when read and a sink when inserted
+// into.
+struct CreateSourceStmt : Statement {
+  explicit CreateSourceStmt(SourceLocation l) : Statement(StatementKind::kCreateSource, l) {}
+  bool is_table = false;  // written CREATE TABLE
+  bool if_not_exists = false;
+  std::string name;
+  SourceLocation name_loc;
+  std::vector<ColumnDef> columns;
+  std::optional<WatermarkDef> watermark;
+  std::vector<ConnectorOption> with;
+  std::optional<FormatClause> format;
+};
+
+// CREATE SINK name {FROM relation | AS query} WITH (...) [FORMAT ... ENCODE ...].
+struct CreateSinkStmt : Statement {
+  explicit CreateSinkStmt(SourceLocation l) : Statement(StatementKind::kCreateSink, l) {}
+  bool if_not_exists = false;
+  std::string name;
+  SourceLocation name_loc;
+  std::unique_ptr<SelectStatement> query;  // FROM relation is read as SELECT * FROM relation
+  std::string query_text;                  // the query as written (or "SELECT * FROM relation")
+  SourceLocation query_loc;
+  std::vector<ConnectorOption> with;
+  std::optional<FormatClause> format;
+};
+
+// CREATE VIEW name AS query.
+struct CreateViewStmt : Statement {
+  explicit CreateViewStmt(SourceLocation l) : Statement(StatementKind::kCreateView, l) {}
+  bool or_replace = false;
+  std::string name;
+  SourceLocation name_loc;
+  std::unique_ptr<SelectStatement> query;
+  std::string query_text;
+  SourceLocation query_loc;
+};
+
+// INSERT INTO table query (Flink: the table is a CREATE TABLE ... WITH (connector ...)).
+struct InsertStmt : Statement {
+  explicit InsertStmt(SourceLocation l) : Statement(StatementKind::kInsert, l) {}
+  std::string table;
+  SourceLocation table_loc;
+  std::unique_ptr<SelectStatement> query;
+  std::string query_text;
+  SourceLocation query_loc;
+};
+
+// SET name = value (or SET name TO value); the name may be dotted (logging.level).
+struct SetStmt : Statement {
+  explicit SetStmt(SourceLocation l) : Statement(StatementKind::kSet, l) {}
+  ConnectorOption option;
 };
 
 // Readable names for messages ("+", "LIKE", "IS DISTINCT FROM", ...).

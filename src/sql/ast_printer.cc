@@ -630,8 +630,79 @@ class Printer {
         out.push_back(')');
         return;
       }
+      case StatementKind::kCreateSource: {
+        const auto& c = static_cast<const CreateSourceStmt&>(s);
+        out += c.is_table ? "(create_table " : "(create_source ";
+        AppendName(out, c.name);
+        for (const ColumnDef& col : c.columns) {
+          out += " (column ";
+          AppendName(out, col.name);
+          out += " " + col.type.name;
+          if (col.not_null) out += " not_null";
+          out.push_back(')');
+        }
+        if (c.watermark) {
+          out += " (watermark ";
+          AppendName(out, c.watermark->column);
+          out.push_back(' ');
+          Expr(*c.watermark->expr);
+          out.push_back(')');
+        }
+        Connector(c.with, c.format);
+        return;
+      }
+      case StatementKind::kCreateSink: {
+        const auto& c = static_cast<const CreateSinkStmt&>(s);
+        out += "(create_sink ";
+        AppendName(out, c.name);
+        out.push_back(' ');
+        Select(*c.query);
+        Connector(c.with, c.format);
+        return;
+      }
+      case StatementKind::kCreateView: {
+        const auto& v = static_cast<const CreateViewStmt&>(s);
+        out += "(create_view ";
+        AppendName(out, v.name);
+        out.push_back(' ');
+        Select(*v.query);
+        out.push_back(')');
+        return;
+      }
+      case StatementKind::kSet: {
+        const ConnectorOption& o = static_cast<const SetStmt&>(s).option;
+        out += "(set " + o.key + " " + (o.quoted ? "'" + o.value + "'" : o.value) + ")";
+        return;
+      }
+      case StatementKind::kInsert: {
+        const auto& i = static_cast<const InsertStmt&>(s);
+        out += "(insert ";
+        AppendName(out, i.table);
+        out.push_back(' ');
+        Select(*i.query);
+        out.push_back(')');
+        return;
+      }
     }
     out += "(?)";
+  }
+
+  // " (with (k v) ...) (format f e (k v) ...))" — closes the statement.
+  void Connector(const std::vector<ConnectorOption>& with, const std::optional<FormatClause>& f) {
+    auto options = [&](const std::vector<ConnectorOption>& list) {
+      for (const ConnectorOption& o : list) {
+        out += " (" + o.key + " " + (o.quoted ? "'" + o.value + "'" : o.value) + ")";
+      }
+    };
+    out += " (with";
+    options(with);
+    out.push_back(')');
+    if (f) {
+      out += " (format " + f->format + " " + f->encode;
+      options(f->options);
+      out.push_back(')');
+    }
+    out.push_back(')');
   }
 };
 

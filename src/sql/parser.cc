@@ -85,6 +85,22 @@ std::string JoinParts(const std::vector<std::string>& parts) {
 }
 
 // The token text for "syntax error at or near ...": at most 40 bytes, cut on a UTF-8 boundary.
+// "name" with inner quotes doubled: reads back as exactly `name`.
+std::string QuoteIdentifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
+std::string AsciiUpper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return out;
+}
+
 std::string Shorten(std::string_view raw) {
   constexpr size_t kMax = 40;
   if (raw.size() <= kMax) return std::string(raw);
@@ -185,9 +201,7 @@ class Parser {
   }
   // `word` is written upper case in the message (a keyword).
   [[gnu::noinline, gnu::cold]] Status ExpectedWordError(std::string_view word) const {
-    std::string upper(word);
-    for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-    return SyntaxError(Cur(), upper);
+    return SyntaxError(Cur(), AsciiUpper(word));
   }
   // "... expected <closer> to close <opener> at L:C" at the current token.
   [[gnu::noinline, gnu::cold]] Status UnclosedError(std::string_view closer,
@@ -325,7 +339,228 @@ class Parser {
       return StatementPtr(std::move(stmt));
     }
     if (QueryStartsAt(0, true)) return ParseSelectStmt();
-    return SyntaxError(t, "SELECT, VALUES, WITH or EXPLAIN");
+    if (IsWord(t, "create")) return ParseCreate();
+    if (IsWord(t, "insert")) return ParseInsert();
+    if (IsWord(t, "set")) {
+      auto stmt = std::make_unique<SetStmt>(Consume().loc);
+      ARK_RETURN_IF_ERROR(ParseOption(&stmt->option, /*allow_to=*/true));
+      return StatementPtr(std::move(stmt));
+    }
+    return SyntaxError(t, "SELECT, VALUES, WITH, EXPLAIN, CREATE, INSERT or SET");
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Jobs: CREATE SOURCE / TABLE / SINK / VIEW, INSERT INTO
+
+  // The text of what was consumed since `start` (a token's location).
+  std::string TextSince(SourceLocation start) const {
+    return std::string(sql_.substr(static_cast<size_t>(start.offset),
+                                   static_cast<size_t>(prev_end_ - start.offset)));
+  }
+
+  // A query, and its text as written.
+  Status ParseQueryWithText(std::unique_ptr<SelectStatement>* query, std::string* text,
+                            SourceLocation* loc) {
+    if (!QueryStartsAt(0, true)) return SyntaxError(Cur(), "a query (SELECT, VALUES or WITH)");
+    *loc = Cur().loc;
+    ARK_ASSIGN_OR_RETURN(*query, ParseQuery());
+    *text = TextSince(*loc);
+    loc->length = prev_end_ - loc->offset;
+    return Status::OK();
+  }
+
+  bool AcceptIfNotExists() {
+    if (!IsWord(Cur(), "if") || !IsWord(Peek(1), "not") || !IsWord(Peek(2), "exists")) {
+      return false;
+    }
+    Consume();
+    Consume();
+    Consume();
+    return true;
+  }
+
+  Result<StatementPtr> ParseCreate() {
+    const Token& create = Consume();
+    bool or_replace = false;
+    if (IsWord(Cur(), "or") && IsWord(Peek(1), "replace")) {
+      Consume();
+      Consume();
+      or_replace = true;
+    }
+    if (AcceptWord("view")) {
+      auto stmt = std::make_unique<CreateViewStmt>(create.loc);
+      stmt->or_replace = or_replace;
+      stmt->name_loc = Cur().loc;
+      ARK_ASSIGN_OR_RETURN(stmt->name, ParseColId("a view name"));
+      ARK_RETURN_IF_ERROR(ExpectWord("as"));
+      ARK_RETURN_IF_ERROR(ParseQueryWithText(&stmt->query, &stmt->query_text, &stmt->query_loc));
+      return StatementPtr(std::move(stmt));
+    }
+    if (or_replace) return SyntaxError(Cur(), "VIEW (OR REPLACE is only for views)");
+    if (IsWord(Cur(), "source") || IsWord(Cur(), "table")) {
+      auto stmt = std::make_unique<CreateSourceStmt>(create.loc);
+      stmt->is_table = Consume().text == "table";
+      stmt->if_not_exists = AcceptIfNotExists();
+      stmt->name_loc = Cur().loc;
+      ARK_ASSIGN_OR_RETURN(stmt->name,
+                           ParseColId(stmt->is_table ? "a table name" : "a source name"));
+      if (IsOp(Cur(), "(")) ARK_RETURN_IF_ERROR(ParseColumnDefs(*stmt));
+      if (!IsWord(Cur(), "with")) {
+        return SyntaxError(Cur(), stmt->is_table
+                                      ? "WITH ('connector' = ...): tables of a job are connectors"
+                                      : "WITH (connector = ...)");
+      }
+      ARK_RETURN_IF_ERROR(ParseWithOptions(&stmt->with));
+      ARK_RETURN_IF_ERROR(ParseFormat(&stmt->format));
+      return StatementPtr(std::move(stmt));
+    }
+    if (AcceptWord("sink")) {
+      auto stmt = std::make_unique<CreateSinkStmt>(create.loc);
+      stmt->if_not_exists = AcceptIfNotExists();
+      stmt->name_loc = Cur().loc;
+      ARK_ASSIGN_OR_RETURN(stmt->name, ParseColId("a sink name"));
+      if (AcceptWord("from")) {
+        const Token& rel = Cur();
+        ARK_ASSIGN_OR_RETURN(std::string relation, ParseColId("a source or view name"));
+        stmt->query_text = "SELECT * FROM " + QuoteIdentifier(relation);
+        stmt->query_loc = rel.loc;
+        ARK_ASSIGN_OR_RETURN(StatementPtr parsed, ::ark::sql::ParseStatement(stmt->query_text));
+        stmt->query = std::move(static_cast<SelectStmt&>(*parsed).select);
+      } else {
+        ARK_RETURN_IF_ERROR(ExpectWord("as"));
+        ARK_RETURN_IF_ERROR(ParseQueryWithText(&stmt->query, &stmt->query_text, &stmt->query_loc));
+      }
+      if (!IsWord(Cur(), "with")) return SyntaxError(Cur(), "WITH (connector = ...)");
+      ARK_RETURN_IF_ERROR(ParseWithOptions(&stmt->with));
+      ARK_RETURN_IF_ERROR(ParseFormat(&stmt->format));
+      return StatementPtr(std::move(stmt));
+    }
+    if (IsWord(Cur(), "materialized") || IsWord(Cur(), "function") || IsWord(Cur(), "model")) {
+      return ErrorAt(Cur(),
+                     fmt::format("CREATE {} is not supported in jobs yet", AsciiUpper(Cur().text)));
+    }
+    return SyntaxError(Cur(), "SOURCE, TABLE, SINK or VIEW");
+  }
+
+  // (name type [NOT NULL], ..., [WATERMARK FOR column AS expression])
+  Status ParseColumnDefs(CreateSourceStmt& stmt) {
+    const Token& open = Consume();
+    do {
+      if (IsWord(Cur(), "watermark")) {
+        const Token& w = Consume();
+        if (stmt.watermark) return ErrorAt(w, "a source has at most one WATERMARK");
+        ARK_RETURN_IF_ERROR(ExpectWord("for"));
+        WatermarkDef def;
+        def.loc = w.loc;
+        ARK_ASSIGN_OR_RETURN(def.column, ParseColId("the event-time column"));
+        ARK_RETURN_IF_ERROR(ExpectWord("as"));
+        ARK_ASSIGN_OR_RETURN(def.expr, ParseExpr());
+        def.loc = Span(def.loc);
+        stmt.watermark = std::move(def);
+        continue;
+      }
+      if (IsWord(Cur(), "primary") || IsWord(Cur(), "constraint")) {
+        return ErrorAt(Cur(), "keys are not supported in source definitions yet");
+      }
+      ColumnDef col;
+      col.loc = Cur().loc;
+      ARK_ASSIGN_OR_RETURN(col.name, ParseColId("a column name or WATERMARK FOR"));
+      col.type_loc = Cur().loc;
+      ARK_ASSIGN_OR_RETURN(col.type, ParseTypeName());
+      col.type_loc = Span(col.type_loc);
+      if (IsWord(Cur(), "not") && IsWord(Peek(1), "null")) {
+        Consume();
+        Consume();
+        col.not_null = true;
+      } else {
+        AcceptWord("null");
+      }
+      stmt.columns.push_back(std::move(col));
+    } while (AcceptOp(","));
+    return ExpectClose(open);
+  }
+
+  // WITH (key = value, ...)
+  Status ParseWithOptions(std::vector<ConnectorOption>* out) {
+    Consume();  // WITH
+    return ParseOptionList(out);
+  }
+
+  Status ParseOptionList(std::vector<ConnectorOption>* out) {
+    const Token& open = Cur();
+    ARK_RETURN_IF_ERROR(ExpectOp("("));
+    do {
+      ConnectorOption opt;
+      ARK_RETURN_IF_ERROR(ParseOption(&opt, /*allow_to=*/false));
+      out->push_back(std::move(opt));
+    } while (AcceptOp(","));
+    return ExpectClose(open);
+  }
+
+  // key = value: keys are words joined by dots (properties.bootstrap.server) or strings
+  // ('connector'); values are strings, numbers, true/false or words. `allow_to`: SET's
+  // "key TO value".
+  Status ParseOption(ConnectorOption* opt, bool allow_to) {
+    const Token& k = Cur();
+    opt->key_loc = k.loc;
+    if (k.kind == TokenKind::kString) {
+      opt->key = Consume().text;
+    } else {
+      ARK_ASSIGN_OR_RETURN(opt->key, ParseColLabel("an option name"));
+      while (IsOp(Cur(), ".")) {
+        Consume();
+        ARK_ASSIGN_OR_RETURN(std::string part, ParseColLabel("an option name after \".\""));
+        opt->key += "." + part;
+      }
+    }
+    opt->key_loc = Span(opt->key_loc);
+    if (!(allow_to && AcceptWord("to"))) ARK_RETURN_IF_ERROR(ExpectOp("="));
+    const Token& v = Cur();
+    opt->value_loc = v.loc;
+    if (v.kind == TokenKind::kString) {
+      opt->value = Consume().text;
+      opt->quoted = true;
+    } else if (v.kind == TokenKind::kInteger || v.kind == TokenKind::kFloat) {
+      opt->value = Consume().text;
+    } else if (IsOp(v, "-") &&
+               (Peek(1).kind == TokenKind::kInteger || Peek(1).kind == TokenKind::kFloat)) {
+      Consume();
+      opt->value = "-" + Consume().text;
+    } else if (IsColLabel(v)) {
+      opt->value = Consume().text;
+    } else {
+      return SyntaxError(v, "a value (a string, a number or a word)");
+    }
+    return Status::OK();
+  }
+
+  // [FORMAT word ENCODE word [(options)]]
+  Status ParseFormat(std::optional<FormatClause>* out) {
+    if (!IsWord(Cur(), "format")) return Status::OK();
+    FormatClause f;
+    f.loc = Consume().loc;
+    ARK_ASSIGN_OR_RETURN(f.format, ParseColLabel("a format (PLAIN)"));
+    ARK_RETURN_IF_ERROR(ExpectWord("encode"));
+    ARK_ASSIGN_OR_RETURN(f.encode, ParseColLabel("an encoding (JSON, CSV)"));
+    if (IsOp(Cur(), "(")) ARK_RETURN_IF_ERROR(ParseOptionList(&f.options));
+    f.loc = Span(f.loc);
+    *out = std::move(f);
+    return Status::OK();
+  }
+
+  // INSERT INTO table query
+  Result<StatementPtr> ParseInsert() {
+    auto stmt = std::make_unique<InsertStmt>(Consume().loc);
+    ARK_RETURN_IF_ERROR(ExpectWord("into"));
+    stmt->table_loc = Cur().loc;
+    ARK_ASSIGN_OR_RETURN(stmt->table, ParseColId("a table name"));
+    if (IsOp(Cur(), "(")) {
+      return ErrorAt(Cur(),
+                     "INSERT INTO with a column list is not supported; the query's "
+                     "columns are written as they are named");
+    }
+    ARK_RETURN_IF_ERROR(ParseQueryWithText(&stmt->query, &stmt->query_text, &stmt->query_loc));
+    return StatementPtr(std::move(stmt));
   }
 
   Result<StatementPtr> ParseSelectStmt() {

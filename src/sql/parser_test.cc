@@ -260,6 +260,46 @@ TEST(ParserTest, Explain) {
             "          ^^^^^^");
 }
 
+TEST(ParserTest, JobStatements) {
+  EXPECT_EQ(P("CREATE SOURCE IF NOT EXISTS bids (auction BIGINT, price DOUBLE PRECISION NOT NULL, "
+              "ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '5' SECOND) "
+              "WITH (connector = 'kafka', topic = 'bids', properties.bootstrap.server = 'h:9092', "
+              "fetch_max_bytes = 1024, start_from_latest = true) FORMAT PLAIN ENCODE JSON"),
+            "(create_source bids (column auction bigint) (column price double precision not_null) "
+            "(column ts timestamp) (watermark ts (- (col ts) (interval '5' second))) (with "
+            "(connector 'kafka') (topic 'bids') (properties.bootstrap.server 'h:9092') "
+            "(fetch_max_bytes 1024) (start_from_latest true)) (format plain json))");
+  EXPECT_EQ(P("CREATE TABLE t (a INT) WITH ('connector' = 'file', 'path' = 'x.csv', 'format' = "
+              "'csv')"),
+            "(create_table t (column a int) (with (connector 'file') (path 'x.csv') "
+            "(format 'csv')))");
+  EXPECT_EQ(P("CREATE SINK out AS SELECT a FROM t WITH (connector = 'stdout') FORMAT PLAIN ENCODE "
+              "CSV (header = false)"),
+            "(create_sink out (select (items (col a)) (from (table t))) (with (connector "
+            "'stdout')) (format plain csv (header false)))");
+  EXPECT_EQ(P("CREATE SINK out FROM v WITH (connector = 'drop')"),
+            "(create_sink out (select (items *) (from (table v))) (with (connector 'drop')))");
+  EXPECT_EQ(P("CREATE VIEW v AS SELECT a FROM t WHERE a > 1"),
+            "(create_view v (select (items (col a)) (from (table t)) (where (> (col a) (lit "
+            "1)))))");
+  EXPECT_EQ(P("SET logging.level = 'warn'"), "(set logging.level 'warn')");
+  EXPECT_EQ(P("SET parallelism TO 2"), "(set parallelism 2)");
+  EXPECT_EQ(P("INSERT INTO out SELECT * FROM t"),
+            "(insert out (select (items *) (from (table t))))");
+  EXPECT_EQ(Err("CREATE MATERIALIZED VIEW m AS SELECT 1"),
+            "1:8: CREATE MATERIALIZED is not supported in jobs yet\n"
+            "  CREATE MATERIALIZED VIEW m AS SELECT 1\n"
+            "         ^^^^^^^^^^^^");
+  EXPECT_EQ(Err("CREATE SOURCE s (a INT, WATERMARK FOR a AS a, WATERMARK FOR a AS a) WITH (x = 1)"),
+            "1:47: a source has at most one WATERMARK\n"
+            "  CREATE SOURCE s (a INT, WATERMARK FOR a AS a, WATERMARK FOR a AS a) WITH (x = 1)\n"
+            "                                                ^^^^^^^^^");
+  EXPECT_EQ(Err("CREATE SINK s AS SELECT 1 WITH (connector 'x')"),
+            "1:43: syntax error at or near \"'x'\"; expected \"=\"\n"
+            "  CREATE SINK s AS SELECT 1 WITH (connector 'x')\n"
+            "                                            ^^^");
+}
+
 TEST(ParserTest, Precedence) {
   struct Case {
     const char* sql;
@@ -573,7 +613,8 @@ TEST(ParserTest, Scripts) {
   EXPECT_EQ(Err("SELECT 1; SELECT 2"),
             "1:11: only one statement is allowed here\n  SELECT 1; SELECT 2\n            ^^^^^^");
   EXPECT_EQ(Err(""),
-            "1:1: syntax error at end of input; expected SELECT, VALUES, WITH or EXPLAIN\n"
+            "1:1: syntax error at end of input; expected SELECT, VALUES, WITH, EXPLAIN, CREATE, "
+            "INSERT or SET\n"
             "  \n"
             "  ^");
   EXPECT_EQ(E("a + 1 b"),
@@ -699,8 +740,14 @@ TEST(ParserTest, SyntaxErrors) {
             "  VALUES (1, 2), (3)\n"
             "                 ^^^");
   EXPECT_EQ(Err("CREATE TABLE t (a int)"),
-            "1:1: syntax error at or near \"CREATE\"; expected SELECT, VALUES, WITH or EXPLAIN\n"
+            "1:23: syntax error at end of input; expected WITH ('connector' = ...): tables of a "
+            "job are connectors\n"
             "  CREATE TABLE t (a int)\n"
+            "                        ^");
+  EXPECT_EQ(Err("DELETE FROM t"),
+            "1:1: syntax error at or near \"DELETE\"; expected SELECT, VALUES, WITH, EXPLAIN, "
+            "CREATE, INSERT or SET\n"
+            "  DELETE FROM t\n"
             "  ^^^^^^");
   const std::string kLong = "'a very long string literal that goes on and on and on'";
   EXPECT_EQ(Err("SELECT " + kLong + " x y"),

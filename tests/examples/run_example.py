@@ -102,7 +102,7 @@ def main():
     if len(sys.argv) != 4:
         fail(f"usage: {sys.argv[0]} ARKFLOW_BINARY REPO_ROOT EXAMPLE_YAML")
     binary, root, example = (os.path.abspath(a) for a in sys.argv[1:4])
-    stem = example[: -len(".yaml")]
+    stem = os.path.splitext(example)[0]  # .yaml, or .sql for a SQL job
     name = os.path.basename(stem)
     folder = os.path.dirname(example)
     expected_stdout = stem + ".expected"
