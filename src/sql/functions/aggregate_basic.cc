@@ -12,6 +12,9 @@
 #include <cmath>
 #include <limits>
 
+#include "core/arrow_ipc.h"
+#include "core/batch.h"
+#include "core/schema.h"
 #include "sql/functions/aggregate_internal.h"
 
 namespace ark::sql::agg {
@@ -354,6 +357,18 @@ class MinMaxBytes final : public TypedAggregate<MinMaxBytes<kMax>, BytesValueSta
     return Status::OK();
   }
   void DestroyState(BytesValueState& s) const { s.value.Free(); }
+  void SerializeState(const BytesValueState& s, std::string* out) const {
+    PutPod(out, s.has);
+    if (s.has) PutBytes(out, s.value.view());
+  }
+  Status DeserializeState(StateReader& in, BytesValueState& s) const {
+    ARK_RETURN_IF_ERROR(in.Pod(&s.has));
+    if (!s.has) return Status::OK();
+    std::string_view v;
+    ARK_RETURN_IF_ERROR(in.Bytes(&v));
+    s.value.Assign(v);
+    return Status::OK();
+  }
 
  private:
   // Bytewise comparison (C collation): string_view compares as unsigned bytes.
@@ -463,6 +478,8 @@ struct FixedSlot {
   void SetFrom(const FixedSlot& o) { value = o.value; }
   void Append(ColumnBuilder& b) const { AppendFixed<T>(b, value); }
   void Free() {}
+  void Write(std::string* out, const DataType&) const { PutPod(out, value); }
+  Status Read(StateReader& in, const DataType&) { return in.Pod(&value); }
 };
 struct BytesSlot {
   OwnedBytes bytes;
@@ -470,6 +487,13 @@ struct BytesSlot {
   void SetFrom(const BytesSlot& o) { bytes.Assign(o.bytes.view()); }
   void Append(ColumnBuilder& b) const { static_cast<BinaryBuilder&>(b).Append(bytes.view()); }
   void Free() { bytes.Free(); }
+  void Write(std::string* out, const DataType&) const { PutBytes(out, bytes.view()); }
+  Status Read(StateReader& in, const DataType&) {
+    std::string_view v;
+    ARK_RETURN_IF_ERROR(in.Bytes(&v));
+    bytes.Assign(v);
+    return Status::OK();
+  }
 };
 struct ValueSlot {
   Value* value;
@@ -486,6 +510,19 @@ struct ValueSlot {
     } else {
       *value = std::move(v);
     }
+  }
+  void Write(std::string* out, const DataType& type) const {
+    PutValues(out, type, std::span<const Value>(value, 1));
+  }
+  Status Read(StateReader& in, const DataType& type) {
+    std::vector<Value> values;
+    ARK_RETURN_IF_ERROR(ReadValues(in, type, &values));
+    if (values.size() != 1) {
+      return Status::InvalidArgument("a saved value slot holds {} values, expected 1",
+                                     values.size());
+    }
+    Assign(std::move(values[0]));
+    return Status::OK();
   }
 };
 
@@ -552,6 +589,18 @@ class Pick final : public TypedAggregate<Pick<Slot, kKind>, PickState<Slot>> {
     return Status::OK();
   }
   void DestroyState(State& s) const { s.slot.Free(); }
+  // The generation only matters within one Update call: it is not saved.
+  void SerializeState(const State& s, std::string* out) const {
+    PutPod(out, s.set);
+    PutPod(out, s.null);
+    if (s.set && !s.null) s.slot.Write(out, this->return_type_);
+  }
+  Status DeserializeState(StateReader& in, State& s) const {
+    ARK_RETURN_IF_ERROR(in.Pod(&s.set));
+    ARK_RETURN_IF_ERROR(in.Pod(&s.null));
+    if (s.set && !s.null) return s.slot.Read(in, this->return_type_);
+    return Status::OK();
+  }
 
  private:
   static void Take(State& s, const Column& c, int64_t r) {
@@ -627,6 +676,35 @@ Result<double> ConstantFraction(std::string_view name, std::span<const std::opti
                                    v.ToString());
   }
   return f;
+}
+
+void PutValues(std::string* out, const DataType& type, std::span<const Value> values) {
+  std::unique_ptr<ColumnBuilder> b = MakeBuilder(type);
+  for (const Value& v : values) v.AppendTo(*b);
+  const int64_t n = static_cast<int64_t>(values.size());
+  Batch batch(Schema::Make({Field("v", type, true)}), {b->Finish()}, n);
+  std::string ipc;
+  IpcStreamWriter writer(&ipc);
+  Status s = writer.Write(batch);
+  if (s.ok()) s = writer.Finish();
+  ARK_CHECK(s.ok(), "writing values of an aggregate state to memory failed: " + s.ToString());
+  PutBytes(out, ipc);
+}
+
+Status ReadValues(StateReader& in, const DataType& type, std::vector<Value>* values) {
+  std::string_view ipc;
+  ARK_RETURN_IF_ERROR(in.Bytes(&ipc));
+  ARK_ASSIGN_OR_RETURN(std::vector<Batch> batches, ReadIpcStream(ipc));
+  values->clear();
+  for (const Batch& b : batches) {
+    if (b.num_columns() != 1 || !(b.column(0)->type() == type)) {
+      return Status::InvalidArgument("saved values of an aggregate state are not one {} column",
+                                     type.ToString());
+    }
+    for (int64_t r = 0; r < b.num_rows(); ++r)
+      values->push_back(Value::FromColumn(*b.column(0), r));
+  }
+  return Status::OK();
 }
 
 bool IsFixedWidthValueType(TypeId id) {

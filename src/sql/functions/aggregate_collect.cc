@@ -64,6 +64,22 @@ class StringAgg final : public TypedAggregate<StringAgg, StringAggState> {
     delete s.text;
     s.text = nullptr;
   }
+  void SerializeState(const StringAggState& s, std::string* out) const {
+    PutPod(out, s.text != nullptr);
+    if (s.text == nullptr) return;
+    PutPod(out, s.first_sep);
+    PutBytes(out, *s.text);
+  }
+  Status DeserializeState(StateReader& in, StringAggState& s) const {
+    bool has = false;
+    ARK_RETURN_IF_ERROR(in.Pod(&has));
+    if (!has) return Status::OK();
+    ARK_RETURN_IF_ERROR(in.Pod(&s.first_sep));
+    std::string_view text;
+    ARK_RETURN_IF_ERROR(in.Bytes(&text));
+    s.text = new std::string(text);
+    return Status::OK();
+  }
 };
 
 Result<AggregateFunctionPtr> BindStringAgg(std::span<const DataType> types,
@@ -98,6 +114,20 @@ struct FixedItems {
     values.insert(values.end(), o.values.begin(), o.values.end());
     valid.insert(valid.end(), o.valid.begin(), o.valid.end());
   }
+  void Write(std::string* out, const DataType&) const {
+    PutVector(out, valid);
+    for (size_t i = 0; i < values.size(); ++i) PutPod<T>(out, values[i]);
+  }
+  Status Read(StateReader& in, const DataType&) {
+    ARK_RETURN_IF_ERROR(in.Vector(&valid));
+    values.resize(valid.size());
+    for (size_t i = 0; i < valid.size(); ++i) {
+      T v{};
+      ARK_RETURN_IF_ERROR(in.Pod(&v));
+      values[i] = v;
+    }
+    return Status::OK();
+  }
   void AppendTo(ColumnBuilder& b) const {
     for (size_t i = 0; i < values.size(); ++i) {
       if (!valid[i]) {
@@ -127,6 +157,22 @@ struct BytesItems {
     for (uint32_t e : o.ends) ends.push_back(base + e);
     valid.insert(valid.end(), o.valid.begin(), o.valid.end());
   }
+  void Write(std::string* out, const DataType&) const {
+    PutBytes(out, data);
+    PutVector(out, ends);
+    PutVector(out, valid);
+  }
+  Status Read(StateReader& in, const DataType&) {
+    std::string_view d;
+    ARK_RETURN_IF_ERROR(in.Bytes(&d));
+    data = std::string(d);
+    ARK_RETURN_IF_ERROR(in.Vector(&ends));
+    ARK_RETURN_IF_ERROR(in.Vector(&valid));
+    if (ends.size() != valid.size() || (!ends.empty() && ends.back() != data.size())) {
+      return Status::InvalidArgument("a saved array_agg state is inconsistent");
+    }
+    return Status::OK();
+  }
   void AppendTo(ColumnBuilder& b) const {
     auto& bb = static_cast<BinaryBuilder&>(b);
     uint32_t start = 0;
@@ -150,6 +196,8 @@ struct ValueItems {
   void AppendTo(ColumnBuilder& b) const {
     for (const Value& v : values) v.AppendTo(b);
   }
+  void Write(std::string* out, const DataType& type) const { PutValues(out, type, values); }
+  Status Read(StateReader& in, const DataType& type) { return ReadValues(in, type, &values); }
 };
 
 template <typename Items>
@@ -193,6 +241,17 @@ class ArrayAgg final : public TypedAggregate<ArrayAgg<Items>, ArrayAggState<Item
     delete s.items;
     s.items = nullptr;
   }
+  void SerializeState(const State& s, std::string* out) const {
+    PutPod(out, s.items != nullptr);
+    if (s.items != nullptr) s.items->Write(out, this->return_type_.element());
+  }
+  Status DeserializeState(StateReader& in, State& s) const {
+    bool has = false;
+    ARK_RETURN_IF_ERROR(in.Pod(&has));
+    if (!has) return Status::OK();
+    s.items = new Items();
+    return s.items->Read(in, this->return_type_.element());
+  }
 };
 
 // Items of NULL-typed input: only a count.
@@ -201,6 +260,8 @@ struct NullItems {
   void Add(const Column&, int64_t) { ++count; }
   void AddAll(const NullItems& o) { count += o.count; }
   void AppendTo(ColumnBuilder& b) const { b.AppendNulls(count); }
+  void Write(std::string* out, const DataType&) const { PutPod(out, count); }
+  Status Read(StateReader& in, const DataType&) { return in.Pod(&count); }
 };
 
 Result<AggregateFunctionPtr> BindArrayAgg(std::span<const DataType> types,

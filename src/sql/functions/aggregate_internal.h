@@ -9,6 +9,13 @@
 //   State& s, ColumnBuilder& out) const; (optionally) template <typename At> Status RetractRows(At
 //   at, args, rows) const;  + kRetractable (optionally) void DestroyState(State& s) const;
 //
+// A State that owns heap memory (its Derived declares DestroyState) must also supply
+//
+//   void SerializeState(const State& s, std::string* out) const;
+//   Status DeserializeState(StateReader& in, State& s) const;   // s is Init'ed
+//
+// (checked at compile time); plain states are saved as their bytes.
+//
 // where `at(r)` is the state of row r: `states[r]` for a grouped Update, the one state for
 // UpdateSingle. The loops are instantiated per input type, so a batch costs one virtual call and
 // the per-row work inlines.
@@ -29,6 +36,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "base/status.h"
@@ -37,6 +45,7 @@
 #include "core/column_builder.h"
 #include "core/value.h"
 #include "sql/functions/function.h"
+#include "state/state_codec.h"
 
 namespace ark::sql::agg {
 
@@ -57,6 +66,19 @@ inline void ForEachValid(const Column& c, int64_t rows, Fn&& fn) {
     if (bit_util::GetBit(bits, off + r)) fn(r);
   }
 }
+
+// ---- state serialization (AggregateFunction::Serialize / Deserialize) ---------------------------
+
+// The byte encoding of saved state (state/state_codec.h).
+using ark::state::PutBytes;
+using ark::state::PutPod;
+using ark::state::PutVector;
+using ark::state::StateReader;
+
+// Values of a nested type (lists, structs) in and out of state bytes (as an Arrow IPC stream of
+// one column).
+void PutValues(std::string* out, const DataType& type, std::span<const Value> values);
+Status ReadValues(StateReader& in, const DataType& type, std::vector<Value>* values);
 
 // Common parts: the name, the return type, and "not retractable".
 class AggregateBase : public AggregateFunction {
@@ -119,8 +141,39 @@ class TypedAggregate : public AggregateBase {
     }
   }
 
+  void Serialize(const uint8_t* state, std::string* out) const override {
+    if constexpr (OwnsHeap()) {
+      self().SerializeState(*reinterpret_cast<const State*>(state), out);
+    } else {
+      static_assert(std::is_trivially_copyable_v<State>,
+                    "a state without DestroyState must be plain bytes");
+      out->append(reinterpret_cast<const char*>(state), sizeof(State));
+    }
+  }
+  Status Deserialize(std::string_view bytes, uint8_t* state) const override {
+    if constexpr (OwnsHeap()) {
+      const std::string context = "aggregate " + name_;
+      StateReader in(bytes, context);
+      ARK_RETURN_IF_ERROR(self().DeserializeState(in, *reinterpret_cast<State*>(state)));
+      return in.End();
+    } else {
+      if (bytes.size() != sizeof(State)) {
+        return Status::InvalidArgument("aggregate {}: a saved state of {} bytes, expected {}",
+                                       name_, bytes.size(), sizeof(State));
+      }
+      std::memcpy(state, bytes.data(), sizeof(State));
+      return Status::OK();
+    }
+  }
+
   // Default: nothing owned.
   void DestroyState(State&) const {}
+
+  // True when Derived declares its own DestroyState: its states own heap memory.
+  static constexpr bool OwnsHeap() {
+    return !std::is_same_v<decltype(&Derived::DestroyState),
+                           void (TypedAggregate::*)(State&) const>;
+  }
 
  private:
   const Derived& self() const { return static_cast<const Derived&>(*this); }

@@ -71,6 +71,23 @@ class HyperLogLog {
     }
   }
 
+  void Write(std::string* out) const {
+    PutPod(out, registers_ != nullptr);
+    if (registers_ != nullptr) {
+      out->append(reinterpret_cast<const char*>(registers_.get()), kHllRegisters);
+    } else {
+      PutVector(out, sparse_);
+    }
+  }
+  Status Read(StateReader& in) {
+    bool dense = false;
+    ARK_RETURN_IF_ERROR(in.Pod(&dense));
+    if (!dense) return in.Vector(&sparse_);
+    registers_ = std::make_unique<uint8_t[]>(kHllRegisters);
+    for (int i = 0; i < kHllRegisters; ++i) ARK_RETURN_IF_ERROR(in.Pod(&registers_[i]));
+    return Status::OK();
+  }
+
   int64_t Estimate() const {
     if (registers_ == nullptr) return static_cast<int64_t>(sparse_.size());
     int counts[kHllQ + 2] = {};
@@ -157,6 +174,17 @@ class ApproxCountDistinct final : public TypedAggregate<ApproxCountDistinct, Hll
     delete s.sketch;
     s.sketch = nullptr;
   }
+  void SerializeState(const HllState& s, std::string* out) const {
+    PutPod(out, s.sketch != nullptr);
+    if (s.sketch != nullptr) s.sketch->Write(out);
+  }
+  Status DeserializeState(StateReader& in, HllState& s) const {
+    bool has = false;
+    ARK_RETURN_IF_ERROR(in.Pod(&has));
+    if (!has) return Status::OK();
+    s.sketch = new HyperLogLog();
+    return s.sketch->Read(in);
+  }
 
  private:
   DataType type_;
@@ -229,6 +257,23 @@ class TDigest {
 
   size_t MemoryBytes() const {
     return buffer_.capacity() * sizeof(double) + centroids_.capacity() * sizeof(Centroid);
+  }
+
+  void Write(std::string* out) const {
+    PutVector(out, buffer_);
+    PutVector(out, centroids_);
+    PutPod(out, total_);
+    PutPod(out, min_);
+    PutPod(out, max_);
+    PutPod(out, unmerged_centroids_);
+  }
+  Status Read(StateReader& in) {
+    ARK_RETURN_IF_ERROR(in.Vector(&buffer_));
+    ARK_RETURN_IF_ERROR(in.Vector(&centroids_));
+    ARK_RETURN_IF_ERROR(in.Pod(&total_));
+    ARK_RETURN_IF_ERROR(in.Pod(&min_));
+    ARK_RETURN_IF_ERROR(in.Pod(&max_));
+    return in.Pod(&unmerged_centroids_);
   }
 
  private:
@@ -342,6 +387,17 @@ class ApproxPercentile final : public TypedAggregate<ApproxPercentile<T>, Digest
   void DestroyState(DigestState& s) const {
     delete s.digest;
     s.digest = nullptr;
+  }
+  void SerializeState(const DigestState& s, std::string* out) const {
+    PutPod(out, s.digest != nullptr);
+    if (s.digest != nullptr) s.digest->Write(out);
+  }
+  Status DeserializeState(StateReader& in, DigestState& s) const {
+    bool has = false;
+    ARK_RETURN_IF_ERROR(in.Pod(&has));
+    if (!has) return Status::OK();
+    s.digest = new TDigest();
+    return s.digest->Read(in);
   }
 
  private:

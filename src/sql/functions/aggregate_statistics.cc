@@ -177,6 +177,17 @@ class Percentile final : public TypedAggregate<Percentile<T>, ValuesState> {
     delete s.values;
     s.values = nullptr;
   }
+  void SerializeState(const ValuesState& s, std::string* out) const {
+    PutPod(out, s.values != nullptr);
+    if (s.values != nullptr) PutVector(out, *s.values);
+  }
+  Status DeserializeState(StateReader& in, ValuesState& s) const {
+    bool has = false;
+    ARK_RETURN_IF_ERROR(in.Pod(&has));
+    if (!has) return Status::OK();
+    s.values = new std::vector<double>();
+    return in.Vector(s.values);
+  }
 
  private:
   static bool NanLast(double a, double b) {

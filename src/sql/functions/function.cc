@@ -1,6 +1,9 @@
 #include "sql/functions/function.h"
 
 #include <algorithm>
+#include <cstring>
+
+#include "sql/functions/user_functions.h"
 
 namespace ark::sql {
 
@@ -19,6 +22,19 @@ Status AggregateFunction::Retract(uint8_t* const* states, std::span<const Column
   (void)args;
   (void)rows;
   return Status::Unimplemented("aggregate function {} cannot retract rows", name());
+}
+
+void AggregateFunction::Serialize(const uint8_t* state, std::string* out) const {
+  out->append(reinterpret_cast<const char*>(state), state_size());
+}
+
+Status AggregateFunction::Deserialize(std::string_view bytes, uint8_t* state) const {
+  if (bytes.size() != state_size()) {
+    return Status::InvalidArgument("aggregate {}: a saved state of {} bytes, expected {}", name(),
+                                   bytes.size(), state_size());
+  }
+  std::memcpy(state, bytes.data(), bytes.size());
+  return Status::OK();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -56,7 +72,8 @@ std::string FunctionRegistry::Resolve(std::string_view name) const {
 const ScalarBinder* FunctionRegistry::FindScalar(std::string_view name) const {
   auto it = scalars_.find(name);
   if (it == scalars_.end()) it = scalars_.find(Resolve(name));
-  return it == scalars_.end() ? nullptr : &it->second;
+  // Then the functions the configuration declares (`udfs:`, user_functions.h).
+  return it == scalars_.end() ? FindUserFunction(name) : &it->second;
 }
 
 const AggregateBinder* FunctionRegistry::FindAggregate(std::string_view name) const {
@@ -77,6 +94,7 @@ std::vector<std::string> FunctionRegistry::Names() const {
   for (const auto& [name, _] : aggregates_) names.push_back(name);
   for (const auto& [name, _] : windows_) names.push_back(name);
   for (const auto& [name, _] : aliases_) names.push_back(name);
+  for (std::string& name : UserFunctionNames()) names.push_back(std::move(name));
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;

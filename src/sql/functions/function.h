@@ -94,6 +94,15 @@ class AggregateFunction {
   virtual bool retractable() const { return false; }
   virtual Status Retract(uint8_t* const* states, std::span<const ColumnPtr> args,
                          int64_t rows) const;
+
+  // State serialization (streaming operators save their state into state/ tables): Serialize
+  // appends the bytes of `state` to `out`; Deserialize fills `state` (Init'ed by the caller) from
+  // exactly such bytes, so that Finalize, Update, Combine and Retract go on as with the original.
+  // The bytes are for this build's same bound function (the plan fingerprint guards that). The
+  // default copies the state_size() bytes: right for plain fixed-size states only — a function
+  // whose states own heap memory overrides both. Deserialize errors name the function.
+  virtual void Serialize(const uint8_t* state, std::string* out) const;
+  virtual Status Deserialize(std::string_view bytes, uint8_t* state) const;
 };
 using AggregateFunctionPtr = std::shared_ptr<const AggregateFunction>;
 
@@ -148,7 +157,8 @@ class FunctionRegistry {
   // Another name for an existing function of any kind ("ceiling" → "ceil").
   void AddAlias(std::string alias, std::string target);
 
-  // Null when there is no such function of that kind. Names are lower case.
+  // Null when there is no such function of that kind. Names are lower case. FindScalar and
+  // Names() also see the user functions installed for the process (user_functions.h).
   const ScalarBinder* FindScalar(std::string_view name) const;
   const AggregateBinder* FindAggregate(std::string_view name) const;
   const WindowBinder* FindWindow(std::string_view name) const;

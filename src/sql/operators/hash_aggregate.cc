@@ -6,6 +6,7 @@
 #include "sql/operators/gather.h"
 #include "sql/operators/key_columns.h"
 #include "sql/operators/window.h"
+#include "state/state_codec.h"
 
 namespace ark::sql {
 namespace {
@@ -276,6 +277,99 @@ void HashAggregateOperator::Reset() {
   rows_.clear();
   states_.clear();
   if (!grouped()) EnsureGroups(1);
+}
+
+Result<HashAggregateOperator::SavedState> HashAggregateOperator::SaveState() const {
+  SavedState saved;
+  const int64_t groups = grouped() ? table_->size() : 1;
+  if (grouped()) saved.keys = table_->KeyColumns(0, groups);
+  saved.states.resize(static_cast<size_t>(groups));
+  std::string bytes;
+  for (int64_t g = 0; g < groups; ++g) {
+    std::string& value = saved.states[static_cast<size_t>(g)];
+    for (size_t k = 0; k < spec_.aggregates.size(); ++k) {
+      bytes.clear();
+      spec_.aggregates[k].function->Serialize(GroupRow(g) + offsets_[k], &bytes);
+      state::PutBytes(&value, bytes);
+    }
+  }
+  saved.distinct.resize(spec_.aggregates.size());
+  saved.ordered.resize(spec_.aggregates.size());
+  for (size_t k = 0; k < spec_.aggregates.size(); ++k) {
+    if (distinct_[k] && distinct_[k]->size() > 0) {
+      saved.distinct[k] = distinct_[k]->KeyColumns(0, distinct_[k]->size());
+    }
+    const OrderedRows& o = ordered_[k];
+    if (o.groups.empty()) continue;
+    std::vector<int32_t> gids;
+    for (const auto& g : o.groups) gids.insert(gids.end(), g.begin(), g.end());
+    saved.ordered[k].push_back(Int32Column(gids.data(), static_cast<int64_t>(gids.size())));
+    for (const auto* chunks : {&o.args, &o.keys}) {
+      const size_t width = chunks->front().size();
+      for (size_t i = 0; i < width; ++i) {
+        std::vector<ColumnPtr> parts;
+        for (const auto& chunk : *chunks) parts.push_back(chunk[i]);
+        ARK_ASSIGN_OR_RETURN(ColumnPtr c, ConcatColumns(parts));
+        saved.ordered[k].push_back(std::move(c));
+      }
+    }
+  }
+  return saved;
+}
+
+Status HashAggregateOperator::LoadState(const SavedState& saved) {
+  const int64_t groups = static_cast<int64_t>(saved.states.size());
+  const size_t calls = spec_.aggregates.size();
+  if (saved.distinct.size() != calls || saved.ordered.size() != calls ||
+      (grouped() && saved.keys.size() != spec_.group_keys.size()) || (!grouped() && groups != 1)) {
+    return Status::InvalidArgument("{}: the saved state does not fit the operator", Explain());
+  }
+  if (grouped() && groups > 0) {
+    ids_.resize(static_cast<size_t>(groups));
+    ARK_RETURN_IF_ERROR(table_->FindOrInsert(saved.keys, groups, ids_.data()));
+    if (table_->size() != groups) {
+      return Status::InvalidArgument("{}: saved group keys repeat", Explain());
+    }
+    EnsureGroups(groups);
+  }
+  const std::string context = Explain();
+  for (int64_t g = 0; g < groups; ++g) {
+    state::StateReader in(saved.states[static_cast<size_t>(g)], context);
+    for (size_t k = 0; k < calls; ++k) {
+      std::string_view bytes;
+      ARK_RETURN_IF_ERROR(in.Bytes(&bytes));
+      uint8_t* s = GroupRow(g) + offsets_[k];
+      spec_.aggregates[k].function->Destroy(s);
+      spec_.aggregates[k].function->Init(s);
+      ARK_RETURN_IF_ERROR(spec_.aggregates[k].function->Deserialize(bytes, s));
+    }
+    ARK_RETURN_IF_ERROR(in.End());
+  }
+  for (size_t k = 0; k < calls; ++k) {
+    const std::vector<ColumnPtr>& d = saved.distinct[k];
+    if (!d.empty()) {
+      if (!distinct_[k] || d.size() != distinct_[k]->key_types().size()) {
+        return Status::InvalidArgument("{}: the saved DISTINCT rows do not fit call {}", context,
+                                       k + 1);
+      }
+      std::vector<int32_t> ids(static_cast<size_t>(d[0]->length()));
+      ARK_RETURN_IF_ERROR(distinct_[k]->FindOrInsert(d, d[0]->length(), ids.data()));
+    }
+    const std::vector<ColumnPtr>& o = saved.ordered[k];
+    if (o.empty()) continue;
+    const AggregateCall& call = spec_.aggregates[k];
+    if (o.size() != 1 + call.args.size() + call.order_by.size()) {
+      return Status::InvalidArgument("{}: the saved ORDER BY rows do not fit call {}", context,
+                                     k + 1);
+    }
+    OrderedRows& rows = ordered_[k];
+    const int32_t* gids = o[0]->data<int32_t>();
+    rows.groups.emplace_back(gids, gids + o[0]->length());
+    rows.args.emplace_back(o.begin() + 1, o.begin() + 1 + static_cast<long>(call.args.size()));
+    rows.keys.emplace_back(o.begin() + 1 + static_cast<long>(call.args.size()), o.end());
+    for (const ColumnPtr& c : o) rows.bytes += c->ByteSize();
+  }
+  return Status::OK();
 }
 
 std::string HashAggregateOperator::Explain() const {

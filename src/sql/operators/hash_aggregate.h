@@ -48,6 +48,23 @@ class HashAggregateOperator final : public Operator {
   // Hash tables, aggregate states (fixed part) and rows buffered for ORDER BY inside calls.
   size_t StateBytes() const override;
 
+  // Saved state (streaming checkpoints: streaming/window_aggregate.cc keeps one of these per open
+  // window). Everything Push accumulated, as columns: the group keys (a row per group, in group id
+  // order), each group's states (every call's AggregateFunction::Serialize, length-prefixed, in
+  // call order), and per call the (group id, arguments) its DISTINCT table has seen and the rows
+  // buffered for its ORDER BY (group ids, arguments, sort keys).
+  struct SavedState {
+    std::vector<ColumnPtr> keys;
+    std::vector<std::string> states;
+    std::vector<std::vector<ColumnPtr>> distinct;  // per call; empty unless DISTINCT
+    std::vector<std::vector<ColumnPtr>> ordered;   // per call; empty unless rows are buffered
+  };
+  Result<SavedState> SaveState() const;
+  const AggregateSpec& spec() const { return spec_; }
+  // Restores a SavedState of an operator with the same spec. REQUIRES: no input since the
+  // operator was built (or Reset).
+  Status LoadState(const SavedState& saved);
+
  private:
   // Rows of one call buffered until Finish (ORDER BY inside the call): per batch, the group id
   // of each row, the argument columns and the sort key columns.

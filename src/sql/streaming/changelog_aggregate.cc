@@ -9,6 +9,7 @@
 #include "core/column_builder.h"
 #include "sql/operators/gather.h"
 #include "sql/operators/key_columns.h"
+#include "sql/streaming/state_encoding.h"
 
 namespace ark::sql {
 
@@ -253,6 +254,84 @@ Status ChangelogAggregateOperator::ExpireState(int64_t before_us) {
   counts_ = std::move(counts);
   touched_us_ = std::move(touched);
   initialized_ = n;
+  return Status::OK();
+}
+
+Status ChangelogAggregateOperator::SaveState(state::StateTable& table) const {
+  std::vector<int64_t> live;
+  for (int64_t g = 0; g < initialized_; ++g) {
+    if (counts_[static_cast<size_t>(g)] > 0) live.push_back(g);
+  }
+  std::vector<std::string> keys(live.size(), "g");
+  if (grouped() && !live.empty()) {
+    std::vector<ColumnPtr> cols;
+    for (const ColumnPtr& all : table_->KeyColumns(0, table_->size())) {
+      ARK_ASSIGN_OR_RETURN(ColumnPtr c, GatherColumn(*all, live));
+      cols.push_back(std::move(c));
+    }
+    StateKeyCodec codec(table_->key_types());
+    ARK_RETURN_IF_ERROR(codec.Encode(cols, static_cast<int64_t>(live.size()), &keys));
+  }
+  std::string value;
+  for (size_t i = 0; i < live.size(); ++i) {
+    const size_t g = static_cast<size_t>(live[i]);
+    value.clear();
+    state::PutPod(&value, counts_[g]);
+    state::PutPod(&value, touched_us_[g]);
+    std::string bytes;
+    for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+      bytes.clear();
+      spec_->aggregates[k].function->Serialize(GroupRow(live[i]) + offsets_[k], &bytes);
+      state::PutBytes(&value, bytes);
+    }
+    table.Put(keys[i], value);
+  }
+  return Status::OK();
+}
+
+Status ChangelogAggregateOperator::LoadState(const state::StateTable& table) {
+  if (initialized_ > 0) {
+    return Status::Internal("{}: state is loaded into a fresh operator only", explain_);
+  }
+  const std::string context = StateContext(table);
+  std::vector<std::string_view> keys, values;
+  ARK_RETURN_IF_ERROR(table.Scan("g", [&](std::string_view key, std::string_view value) {
+    keys.push_back(key.substr(1));
+    values.push_back(value);
+    return Status::OK();
+  }));
+  if (keys.empty()) return Status::OK();
+  const int64_t n = static_cast<int64_t>(keys.size());
+  std::vector<int32_t> ids(static_cast<size_t>(n), 0);
+  if (grouped()) {
+    StateKeyCodec codec(table_->key_types());
+    ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> cols, codec.Decode(keys));
+    ARK_RETURN_IF_ERROR(table_->FindOrInsert(cols, n, ids.data()));
+    if (table_->size() != n) {
+      return Status::InvalidArgument("{}: saved group keys repeat", context);
+    }
+    EnsureGroups(n);
+  } else {
+    if (n != 1) return Status::InvalidArgument("{}: {} saved groups, expected 1", context, n);
+    EnsureGroups(1);
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    const size_t g = static_cast<size_t>(ids[static_cast<size_t>(i)]);
+    state::StateReader in(values[static_cast<size_t>(i)], context);
+    ARK_RETURN_IF_ERROR(in.Pod(&counts_[g]));
+    ARK_RETURN_IF_ERROR(in.Pod(&touched_us_[g]));
+    for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+      std::string_view bytes;
+      ARK_RETURN_IF_ERROR(in.Bytes(&bytes));
+      ARK_RETURN_IF_ERROR(spec_->aggregates[k].function->Deserialize(
+          bytes, GroupRow(static_cast<int64_t>(g)) + offsets_[k]));
+    }
+    ARK_RETURN_IF_ERROR(in.End());
+    if (counts_[g] <= 0) {
+      return Status::InvalidArgument("{}: a saved group has {} rows", context, counts_[g]);
+    }
+  }
+  live_groups_ = n;
   return Status::OK();
 }
 

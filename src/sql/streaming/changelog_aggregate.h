@@ -43,6 +43,10 @@ class ChangelogAggregateOperator final : public StreamOperator {
   bool stateful() const override { return true; }
   // keys: groups with at least one row; bytes: key table and states.
   OperatorState State() const override;
+  // One entry per group with rows: "g" + the group key (state_encoding.h; just "g" without
+  // GROUP BY) → row count, last update time (TTL), then each call's state (Serialize).
+  Status SaveState(state::StateTable& table) const override;
+  Status LoadState(const state::StateTable& table) override;
 
  private:
   static constexpr int64_t kGroupsPerBlock = 4096;

@@ -30,6 +30,16 @@ class LookupJoinOperator final : public StreamOperator {
   bool stateful() const override { return true; }
   // keys: lookup rows held; bytes: those rows (the hash table comes on top).
   OperatorState State() const override;
+  // Nothing is saved: the lookup rows are the tables' current contents, which the query's owner
+  // supplies again (StreamingQuery::SetLookupTables) after a restart.
+  Status SaveState(state::StateTable& table) const override {
+    (void)table;
+    return Status::OK();
+  }
+  Status LoadState(const state::StateTable& table) override {
+    (void)table;
+    return Status::OK();
+  }
 
   // A new version of the lookup table follows: forget the rows and the hash table.
   void ResetLookup();

@@ -1,24 +1,27 @@
 #include "sql/streaming/rank_top_n.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "core/column_builder.h"
 #include "sql/operators/key_columns.h"
+#include "sql/streaming/state_encoding.h"
 
 namespace ark::sql {
 
 RankTopNOperator::RankTopNOperator(std::vector<BoundExprPtr> partition_by,
                                    std::vector<SortKey> order_by, int64_t limit,
                                    SchemaPtr input_schema, SchemaPtr output_schema,
-                                   std::string explain)
+                                   std::string explain, const int64_t* now_us)
     : partition_by_(std::move(partition_by)),
       order_by_(std::move(order_by)),
       limit_(limit),
       input_schema_(std::move(input_schema)),
       output_schema_(std::move(output_schema)),
-      explain_(std::move(explain)) {
+      explain_(std::move(explain)),
+      now_us_(now_us) {
   std::vector<DataType> types;
   for (const auto& p : partition_by_) types.push_back(p->type);
   if (!types.empty()) table_.emplace(std::move(types));
@@ -105,6 +108,10 @@ Status RankTopNOperator::Push(int port, const Delta& delta, std::vector<Delta>* 
   } else if (top_.empty()) {
     top_.resize(1);
   }
+  if (now_us_ != nullptr) {
+    touched_us_.resize(top_.size(), 0);
+    for (int32_t id : ids) touched_us_[static_cast<size_t>(id)] = *now_us_;
+  }
   std::vector<ColumnPtr> sort_cols;
   for (const SortKey& k : order_by_) {
     ARK_ASSIGN_OR_RETURN(ColumnPtr c, EvaluateKeyColumn(eval_, *k.expr, batch));
@@ -180,6 +187,173 @@ Status RankTopNOperator::Push(int port, const Delta& delta, std::vector<Delta>* 
     kept_ += static_cast<int64_t>(now.size()) - static_cast<int64_t>(old.size());
   }
   if (chunk_live_[chunk] == 0) chunks_[chunk] = Batch();
+  return Status::OK();
+}
+
+Result<Batch> RankTopNOperator::KeptRows(const std::vector<ChunkRow>& at) const {
+  std::vector<Batch> used;
+  absl::flat_hash_map<uint32_t, uint32_t> local;
+  std::vector<ChunkRow> local_at;
+  local_at.reserve(at.size());
+  for (const ChunkRow& where : at) {
+    auto [it, fresh] = local.try_emplace(where.chunk, static_cast<uint32_t>(used.size()));
+    if (fresh) used.push_back(chunks_[where.chunk]);
+    local_at.push_back({it->second, where.row});
+  }
+  return GatherBatchChunks(used, local_at, input_schema_);
+}
+
+Result<std::vector<std::vector<Value>>> RankTopNOperator::SortValues(const Batch& rows) {
+  std::vector<ColumnPtr> sort_cols;
+  for (const SortKey& k : order_by_) {
+    ARK_ASSIGN_OR_RETURN(ColumnPtr c, EvaluateKeyColumn(eval_, *k.expr, rows));
+    sort_cols.push_back(std::move(c));
+  }
+  std::vector<std::vector<Value>> values(static_cast<size_t>(rows.num_rows()));
+  for (int64_t r = 0; r < rows.num_rows(); ++r) {
+    for (const ColumnPtr& c : sort_cols) {
+      values[static_cast<size_t>(r)].push_back(Value::FromColumn(*c, r));
+    }
+  }
+  return values;
+}
+
+Status RankTopNOperator::ExpireState(int64_t before_us) {
+  if (touched_us_.empty()) return Status::OK();
+  std::vector<int64_t> keep;
+  int64_t expired = 0;
+  for (size_t id = 0; id < top_.size(); ++id) {
+    if (top_[id].empty()) continue;
+    const int64_t touched = id < touched_us_.size() ? touched_us_[id] : 0;
+    if (touched >= before_us) {
+      keep.push_back(static_cast<int64_t>(id));
+      continue;
+    }
+    for (const Entry& e : top_[id]) {
+      if (--chunk_live_[e.at.chunk] == 0) chunks_[e.at.chunk] = Batch();
+    }
+    kept_ -= static_cast<int64_t>(top_[id].size());
+    top_[id].clear();
+    ++expired;
+  }
+  if (!table_ || (expired == 0 && static_cast<int64_t>(keep.size()) * 2 > table_->size())) {
+    return Status::OK();
+  }
+  // Compact: a new key table with the kept keys only, in their old order.
+  std::vector<ColumnPtr> kept_keys;
+  for (const ColumnPtr& all : table_->KeyColumns(0, table_->size())) {
+    ARK_ASSIGN_OR_RETURN(ColumnPtr c, GatherColumn(*all, keep));
+    kept_keys.push_back(std::move(c));
+  }
+  const int64_t n = static_cast<int64_t>(keep.size());
+  KeyTable table(table_->key_types());
+  std::vector<int32_t> ids(static_cast<size_t>(n));
+  if (n > 0) ARK_RETURN_IF_ERROR(table.FindOrInsert(kept_keys, n, ids.data()));
+  std::vector<std::vector<Entry>> top(static_cast<size_t>(n));
+  std::vector<int64_t> touched(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    const size_t old = static_cast<size_t>(keep[static_cast<size_t>(i)]);
+    top[static_cast<size_t>(i)] = std::move(top_[old]);
+    touched[static_cast<size_t>(i)] = touched_us_[old];
+  }
+  table_.emplace(std::move(table));
+  top_ = std::move(top);
+  touched_us_ = std::move(touched);
+  return Status::OK();
+}
+
+Status RankTopNOperator::SaveState(state::StateTable& table) const {
+  std::vector<int64_t> ids;
+  std::vector<ChunkRow> at;
+  for (size_t id = 0; id < top_.size(); ++id) {
+    if (top_[id].empty()) continue;
+    ids.push_back(static_cast<int64_t>(id));
+    for (const Entry& e : top_[id]) at.push_back(e.at);
+  }
+  if (ids.empty()) return Status::OK();
+  ARK_ASSIGN_OR_RETURN(Batch rows, KeptRows(at));
+  ARK_ASSIGN_OR_RETURN(std::string bytes, EncodeBatches(std::span<const Batch>(&rows, 1)));
+  table.Put("rows", bytes);
+  std::vector<std::string> keys(ids.size(), "k");
+  if (table_) {
+    std::vector<ColumnPtr> cols;
+    for (const ColumnPtr& all : table_->KeyColumns(0, table_->size())) {
+      ARK_ASSIGN_OR_RETURN(ColumnPtr c, GatherColumn(*all, ids));
+      cols.push_back(std::move(c));
+    }
+    StateKeyCodec codec(table_->key_types());
+    ARK_RETURN_IF_ERROR(codec.Encode(cols, static_cast<int64_t>(ids.size()), &keys));
+  }
+  int64_t start = 0;
+  std::string value;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const size_t id = static_cast<size_t>(ids[i]);
+    const int64_t count = static_cast<int64_t>(top_[id].size());
+    value.clear();
+    state::PutPod(&value, id < touched_us_.size() ? touched_us_[id] : int64_t{0});
+    state::PutPod(&value, start);
+    state::PutPod(&value, count);
+    table.Put(keys[i], value);
+    start += count;
+  }
+  return Status::OK();
+}
+
+Status RankTopNOperator::LoadState(const state::StateTable& table) {
+  if (!top_.empty()) {
+    return Status::Internal("{}: state is loaded into a fresh operator only", explain_);
+  }
+  const std::string context = StateContext(table);
+  std::optional<std::string_view> bytes = table.Get("rows");
+  if (!bytes) return Status::OK();
+  ARK_ASSIGN_OR_RETURN(std::vector<Batch> decoded, DecodeBatches(*bytes, context));
+  if (decoded.size() != 1 || decoded[0].num_columns() != input_schema_->num_fields()) {
+    return Status::InvalidArgument("{}: the saved rows do not fit the input", context);
+  }
+  Batch rows(input_schema_, decoded[0].columns(), decoded[0].num_rows());
+  const int64_t n = rows.num_rows();
+  std::vector<int32_t> ids(static_cast<size_t>(n), 0);
+  if (table_) {
+    ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> keys,
+                         EvaluateKeyColumns(eval_, partition_by_, rows));
+    ARK_RETURN_IF_ERROR(table_->FindOrInsert(keys, n, ids.data()));
+  }
+  top_.resize(table_ ? static_cast<size_t>(table_->size()) : 1);
+  touched_us_.assign(top_.size(), 0);
+  ARK_ASSIGN_OR_RETURN(std::vector<std::vector<Value>> sort, SortValues(rows));
+  for (int64_t r = 0; r < n; ++r) {
+    top_[static_cast<size_t>(ids[static_cast<size_t>(r)])].push_back(
+        Entry{std::move(sort[static_cast<size_t>(r)]), ChunkRow{0, static_cast<uint32_t>(r)}});
+  }
+  // The per-key entries: each key's rows are where it says, and its TTL time.
+  int64_t entries = 0;
+  ARK_RETURN_IF_ERROR(table.Scan("k", [&](std::string_view, std::string_view value) {
+    state::StateReader in(value, context);
+    int64_t touched = 0, start = 0, count = 0;
+    ARK_RETURN_IF_ERROR(in.Pod(&touched));
+    ARK_RETURN_IF_ERROR(in.Pod(&start));
+    ARK_RETURN_IF_ERROR(in.Pod(&count));
+    ARK_RETURN_IF_ERROR(in.End());
+    if (start < 0 || count <= 0 || count > limit_ || start + count > n) {
+      return Status::InvalidArgument("{}: a saved key's rows [{}, +{}) are outside the {} rows",
+                                     context, start, count, n);
+    }
+    const size_t id = static_cast<size_t>(ids[static_cast<size_t>(start)]);
+    if (static_cast<int64_t>(top_[id].size()) != count) {
+      return Status::InvalidArgument("{}: a saved key has {} rows, its entry says {}", context,
+                                     top_[id].size(), count);
+    }
+    touched_us_[id] = touched;
+    entries += count;
+    return Status::OK();
+  }));
+  if (entries != n) {
+    return Status::InvalidArgument("{}: {} saved rows, but the keys account for {}", context, n,
+                                   entries);
+  }
+  chunks_.push_back(std::move(rows));
+  chunk_live_.push_back(n);
+  kept_ = n;
   return Status::OK();
 }
 

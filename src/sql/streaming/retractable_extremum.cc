@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/column_builder.h"
+#include "state/state_codec.h"
 
 namespace ark::sql {
 
@@ -82,6 +83,44 @@ class Extremum final : public AggregateFunction {
       }
     }
     return Status::OK();
+  }
+  // The saved state: the number of distinct values, then each value with its count.
+  void Serialize(const uint8_t* state, std::string* out) const override {
+    const Counts* m = *reinterpret_cast<Counts* const*>(state);
+    ark::state::PutPod<uint64_t>(out, m == nullptr ? 0 : m->size());
+    if (m == nullptr) return;
+    for (const auto& [v, n] : *m) {
+      if constexpr (std::is_same_v<T, std::string>) {
+        ark::state::PutBytes(out, v);
+      } else {
+        ark::state::PutPod(out, v);
+      }
+      ark::state::PutPod(out, n);
+    }
+  }
+  Status Deserialize(std::string_view bytes, uint8_t* state) const override {
+    const std::string context = "aggregate " + name_;
+    ark::state::StateReader in(bytes, context);
+    uint64_t size = 0;
+    ARK_RETURN_IF_ERROR(in.Pod(&size));
+    if (size > 0) {
+      Counts*& m = *reinterpret_cast<Counts**>(state);
+      if (m == nullptr) m = new Counts();
+      for (uint64_t i = 0; i < size; ++i) {
+        T v{};
+        if constexpr (std::is_same_v<T, std::string>) {
+          std::string_view b;
+          ARK_RETURN_IF_ERROR(in.Bytes(&b));
+          v = std::string(b);
+        } else {
+          ARK_RETURN_IF_ERROR(in.Pod(&v));
+        }
+        int64_t n = 0;
+        ARK_RETURN_IF_ERROR(in.Pod(&n));
+        (*m)[std::move(v)] += n;
+      }
+    }
+    return in.End();
   }
   bool retractable() const override { return true; }
   Status Retract(uint8_t* const* states, std::span<const ColumnPtr> args,

@@ -1,11 +1,14 @@
 #include "sql/streaming/session_aggregate.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <utility>
 
 #include "core/column_builder.h"
 #include "sql/operators/distinct.h"
 #include "sql/operators/key_columns.h"
+#include "sql/streaming/state_encoding.h"
 
 namespace ark::sql {
 
@@ -282,6 +285,146 @@ Status SessionAggregateOperator::OnWatermark(int64_t watermark_us, std::vector<D
 
 Status SessionAggregateOperator::Finish(std::vector<Delta>* out) {
   return EmitUntil(INT64_MAX, out);
+}
+
+Status SessionAggregateOperator::SaveState(state::StateTable& table) const {
+  std::string meta;
+  state::PutPod(&meta, watermark_us_);
+  state::PutPod(&meta, static_cast<uint32_t>(slots_.size()));
+  state::PutVector(&meta, free_);
+  table.Put("m", meta);
+  // The keys with open sessions.
+  std::vector<int64_t> key_ids;
+  for (size_t k = 0; k < sessions_by_key_.size(); ++k) {
+    if (!sessions_by_key_[k].empty()) key_ids.push_back(static_cast<int64_t>(k));
+  }
+  std::vector<std::string> keys(key_ids.size(), "s");
+  if (table_ && !key_ids.empty()) {
+    std::vector<ColumnPtr> cols;
+    for (const ColumnPtr& all : table_->KeyColumns(0, table_->size())) {
+      ARK_ASSIGN_OR_RETURN(ColumnPtr c, GatherColumn(*all, key_ids));
+      cols.push_back(std::move(c));
+    }
+    StateKeyCodec codec(table_->key_types());
+    ARK_RETURN_IF_ERROR(codec.Encode(cols, static_cast<int64_t>(key_ids.size()), &keys));
+  }
+  std::string key, value, bytes;
+  for (size_t i = 0; i < key_ids.size(); ++i) {
+    const std::vector<uint32_t>& list = sessions_by_key_[static_cast<size_t>(key_ids[i])];
+    for (size_t pos = 0; pos < list.size(); ++pos) {
+      key = keys[i];
+      for (int b = 3; b >= 0; --b) key.push_back(static_cast<char>((pos >> (8 * b)) & 0xFF));
+      const uint32_t slot = list[pos];
+      const Session& sess = slots_[slot];
+      value.clear();
+      state::PutPod(&value, slot);
+      state::PutPod(&value, sess.start);
+      state::PutPod(&value, sess.end);
+      for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+        bytes.clear();
+        spec_->aggregates[k].function->Serialize(SlotRow(slot) + offsets_[k], &bytes);
+        state::PutBytes(&value, bytes);
+      }
+      table.Put(key, value);
+    }
+  }
+  return Status::OK();
+}
+
+Status SessionAggregateOperator::LoadState(const state::StateTable& table) {
+  if (!slots_.empty()) {
+    return Status::Internal("{}: state is loaded into a fresh operator only", explain_);
+  }
+  const std::string context = StateContext(table);
+  std::optional<std::string_view> meta = table.Get("m");
+  if (!meta) return Status::OK();
+  uint32_t slots = 0;
+  {
+    state::StateReader in(*meta, context);
+    ARK_RETURN_IF_ERROR(in.Pod(&watermark_us_));
+    ARK_RETURN_IF_ERROR(in.Pod(&slots));
+    ARK_RETURN_IF_ERROR(in.Vector(&free_));
+    ARK_RETURN_IF_ERROR(in.End());
+  }
+  slots_.resize(slots);
+  forward_.resize(slots);
+  for (uint32_t i = 0; i < slots; ++i) forward_[i] = i;
+  while (blocks_.size() * static_cast<size_t>(kSlotsPerBlock) < slots) {
+    blocks_.push_back(std::make_unique<uint8_t[]>(static_cast<size_t>(kSlotsPerBlock) * row_size_));
+  }
+  for (uint32_t f : free_) {
+    if (f >= slots) return Status::InvalidArgument("{}: a free slot {} of {}", context, f, slots);
+  }
+  // Sessions, and the keys they belong to in order of first appearance.
+  struct Saved {
+    size_t key;
+    uint32_t pos;
+    std::string_view value;
+  };
+  std::vector<Saved> saved;
+  std::map<std::string_view, size_t> key_index;
+  std::vector<std::string_view> key_bytes;
+  ARK_RETURN_IF_ERROR(table.Scan("s", [&](std::string_view key, std::string_view value) {
+    if (key.size() < 5) return Status::InvalidArgument("{}: a short session key", context);
+    std::string_view k = key.substr(1, key.size() - 5);
+    uint32_t pos = 0;
+    for (size_t b = key.size() - 4; b < key.size(); ++b) {
+      pos = (pos << 8) | static_cast<uint8_t>(key[b]);
+    }
+    auto [it, fresh] = key_index.try_emplace(k, key_bytes.size());
+    if (fresh) key_bytes.push_back(k);
+    saved.push_back({it->second, pos, value});
+    return Status::OK();
+  }));
+  std::vector<int32_t> ids(key_bytes.size(), 0);
+  if (table_ && !key_bytes.empty()) {
+    StateKeyCodec codec(table_->key_types());
+    ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> cols, codec.Decode(key_bytes));
+    const int64_t n = static_cast<int64_t>(key_bytes.size());
+    ARK_RETURN_IF_ERROR(table_->FindOrInsert(cols, n, ids.data()));
+    std::vector<Field> fields;
+    for (const ColumnPtr& c : cols) fields.emplace_back("k", c->type());
+    key_chunks_.emplace_back(Schema::Make(std::move(fields)), std::move(cols), n);
+    for (int64_t i = 0; i < n; ++i) key_rows_.push_back({0, static_cast<uint32_t>(i)});
+    sessions_by_key_.resize(static_cast<size_t>(table_->size()));
+  } else if (!table_) {
+    if (key_bytes.size() > 1) {
+      return Status::InvalidArgument("{}: saved sessions of several keys, but there is none",
+                                     context);
+    }
+    sessions_by_key_.resize(1);
+  }
+  std::sort(saved.begin(), saved.end(),
+            [](const Saved& a, const Saved& b) { return a.pos < b.pos; });
+  for (const Saved& sv : saved) {
+    state::StateReader in(sv.value, context);
+    uint32_t slot = 0;
+    int64_t start = 0, end = 0;
+    ARK_RETURN_IF_ERROR(in.Pod(&slot));
+    ARK_RETURN_IF_ERROR(in.Pod(&start));
+    ARK_RETURN_IF_ERROR(in.Pod(&end));
+    if (slot >= slots || slots_[slot].open) {
+      return Status::InvalidArgument("{}: saved session slot {} is out of range or repeated",
+                                     context, slot);
+    }
+    const int32_t key = ids[sv.key];
+    Session& sess = slots_[slot];
+    sess = Session{key, start, end, 0, true};
+    for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+      spec_->aggregates[k].function->Init(SlotRow(slot) + offsets_[k]);
+    }
+    for (size_t k = 0; k < spec_->aggregates.size(); ++k) {
+      std::string_view bytes;
+      ARK_RETURN_IF_ERROR(in.Bytes(&bytes));
+      ARK_RETURN_IF_ERROR(
+          spec_->aggregates[k].function->Deserialize(bytes, SlotRow(slot) + offsets_[k]));
+    }
+    ARK_RETURN_IF_ERROR(in.End());
+    sessions_by_key_[static_cast<size_t>(key)].push_back(slot);
+    due_.push({end, slot, 0});
+    ++open_;
+  }
+  return Status::OK();
 }
 
 OperatorState SessionAggregateOperator::State() const {

@@ -12,6 +12,11 @@
 // open sessions, per session one row of aggregate states, and a heap of session ends. DISTINCT
 // and ORDER BY inside calls are refused by the planner.
 //
+// Saved state (SaveState/LoadState): "m" → the watermark and the slot numbering (how many, which
+// are free: they decide the order of sessions that end together); per open session, "s" + the
+// other keys (state_encoding.h) + its position among its key's sessions (4 bytes, big-endian)
+// → its slot, start, end and aggregate states.
+//
 // Thread-safety: one thread (stream_operator.h).
 #pragma once
 
@@ -46,6 +51,8 @@ class SessionAggregateOperator final : public StreamOperator {
   bool stateful() const override { return true; }
   // keys: open sessions; bytes: key table, stored keys and aggregate states.
   OperatorState State() const override;
+  Status SaveState(state::StateTable& table) const override;
+  Status LoadState(const state::StateTable& table) override;
 
  private:
   struct Session {

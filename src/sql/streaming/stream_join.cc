@@ -1,10 +1,12 @@
 #include "sql/streaming/stream_join.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "core/value.h"
 #include "sql/operators/key_columns.h"
+#include "sql/streaming/state_encoding.h"
 
 namespace ark::sql {
 
@@ -218,6 +220,67 @@ Status StreamJoinOperator::ExpireState(int64_t before_us) {
       }
     }
     if (dropped) ARK_RETURN_IF_ERROR(Rebuild(side));
+  }
+  return Status::OK();
+}
+
+Status StreamJoinOperator::SaveState(state::StateTable& table) const {
+  std::string meta;
+  state::PutPod(&meta, previous_watermark_us_);
+  table.Put("m", meta);
+  for (int port = 0; port < 2; ++port) {
+    const Side& side = sides_[port];
+    int64_t seq = 0;
+    for (size_t i = 0; i < side.chunks.size(); ++i) {
+      if (side.chunks[i].num_rows() == 0) continue;
+      std::string key = "c";
+      key.push_back(static_cast<char>('0' + port));
+      state::PutOrderedInt64(&key, seq++);
+      std::string value;
+      state::PutPod(&value, side.chunk_arrival[i]);
+      state::PutVector(&value, side.preserved ? side.matches[i] : std::vector<int32_t>());
+      ARK_ASSIGN_OR_RETURN(std::string rows,
+                           EncodeBatches(std::span<const Batch>(&side.chunks[i], 1)));
+      state::PutBytes(&value, rows);
+      table.Put(key, value);
+    }
+  }
+  return Status::OK();
+}
+
+Status StreamJoinOperator::LoadState(const state::StateTable& table) {
+  if (!sides_[0].chunks.empty() || !sides_[1].chunks.empty()) {
+    return Status::Internal("{}: state is loaded into a fresh operator only", explain_);
+  }
+  const std::string context = StateContext(table);
+  if (std::optional<std::string_view> meta = table.Get("m")) {
+    state::StateReader in(*meta, context);
+    ARK_RETURN_IF_ERROR(in.Pod(&previous_watermark_us_));
+    ARK_RETURN_IF_ERROR(in.End());
+  }
+  for (int port = 0; port < 2; ++port) {
+    Side& side = sides_[port];
+    const SchemaPtr& schema = port == 0 ? spec_->left_schema : spec_->right_schema;
+    std::string prefix = "c";
+    prefix.push_back(static_cast<char>('0' + port));
+    ARK_RETURN_IF_ERROR(table.Scan(prefix, [&](std::string_view, std::string_view value) {
+      state::StateReader in(value, context);
+      int64_t arrival = 0;
+      std::vector<int32_t> matches;
+      std::string_view bytes;
+      ARK_RETURN_IF_ERROR(in.Pod(&arrival));
+      ARK_RETURN_IF_ERROR(in.Vector(&matches));
+      ARK_RETURN_IF_ERROR(in.Bytes(&bytes));
+      ARK_RETURN_IF_ERROR(in.End());
+      ARK_ASSIGN_OR_RETURN(std::vector<Batch> decoded, DecodeBatches(bytes, context));
+      if (decoded.size() != 1 || decoded[0].num_columns() != schema->num_fields() ||
+          (side.preserved && static_cast<int64_t>(matches.size()) != decoded[0].num_rows())) {
+        return Status::InvalidArgument("{}: saved rows do not fit side {}", context, port);
+      }
+      Batch rows(schema, decoded[0].columns(), decoded[0].num_rows());
+      ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> keys, EvaluateKeyColumns(eval_, side.keys, rows));
+      return Insert(side, rows, keys, arrival, std::move(matches));
+    }));
   }
   return Status::OK();
 }

@@ -60,6 +60,11 @@ class StreamJoinOperator final : public StreamOperator {
   bool stateful() const override { return true; }
   // keys: rows kept on both sides; bytes: the kept batches and the hash tables.
   OperatorState State() const override;
+  // Saved state: "m" → the previous watermark; per side and kept batch, "c" + side ('0'/'1') +
+  // its sequence (ordered int64) → arrival time, per-row match counts (preserved sides), and the
+  // rows (Arrow IPC). Loading inserts the batches again in order, rebuilding the hash tables.
+  Status SaveState(state::StateTable& table) const override;
+  Status LoadState(const state::StateTable& table) override;
 
  private:
   struct Side {

@@ -10,6 +10,10 @@
 // Order: an operator emits, for one key, a retraction (update-before) before the row that
 // replaces it (update-after); consumers apply deltas in the order they arrive.
 //
+// State: every stateful operator can save what it holds into a StateTable and restore it
+// (SaveState/LoadState below); state_encoding.h has the shared key and row layouts, and each
+// operator's header its own.
+//
 // Thread-safety: a streaming query and its operators are driven by one thread.
 #pragma once
 
@@ -20,6 +24,7 @@
 
 #include "base/status.h"
 #include "core/batch.h"
+#include "state/state_table.h"
 
 namespace ark::sql {
 
@@ -73,6 +78,21 @@ class StreamOperator {
   virtual Status ExpireState(int64_t before_us) {
     (void)before_us;
     return Status::OK();
+  }
+  // Checkpoints (DESIGN §5): SaveState writes everything the operator holds across batches into
+  // `table` (empty: the caller clears it); LoadState restores that into a freshly built operator
+  // of the same plan (same EXPLAIN line — StreamingQuery checks), before any batch, so that it
+  // goes on exactly as the saved one would have. Both run only when called: the per-batch path
+  // is unchanged. Operators without state have nothing to save; a stateful operator that cannot
+  // save says so (Unimplemented) rather than saving part of itself.
+  virtual Status SaveState(state::StateTable& table) const {
+    (void)table;
+    if (!stateful()) return Status::OK();
+    return Status::Unimplemented("{}: saving its state is not supported", Explain());
+  }
+  virtual Status LoadState(const state::StateTable& table) {
+    if (!stateful() || table.keys() == 0) return Status::OK();
+    return Status::Unimplemented("{}: restoring its state is not supported", Explain());
   }
   virtual std::string Explain() const = 0;
   virtual bool stateful() const { return false; }

@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "base/strings.h"
 #include "core/column_builder.h"
 #include "sql/binder.h"
 #include "sql/logical_plan.h"
@@ -21,8 +22,10 @@
 #include "sql/streaming/rank_top_n.h"
 #include "sql/streaming/retractable_extremum.h"
 #include "sql/streaming/session_aggregate.h"
+#include "sql/streaming/stream_distinct.h"
 #include "sql/streaming/stream_join.h"
 #include "sql/streaming/window_aggregate.h"
+#include "state/state_codec.h"
 
 namespace ark::sql {
 
@@ -183,18 +186,18 @@ bool IsWindowBound(const Expr* e) {
   return !parts.empty() && (parts.back() == "window_start" || parts.back() == "window_end");
 }
 
-void FindUnwindowed(const SelectStatement& s, std::optional<SourceLocation>* found);
+void FindUnwindowed(const SelectStatement& s, std::optional<SourceLocation>* found, EmitMode emit);
 
-void FindUnwindowedInTable(const TableRef* t, std::optional<SourceLocation>* found) {
+void FindUnwindowedInTable(const TableRef* t, std::optional<SourceLocation>* found, EmitMode emit) {
   if (t == nullptr || found->has_value()) return;
   switch (t->kind) {
     case TableRefKind::kSubquery:
-      FindUnwindowed(*static_cast<const SubqueryRef*>(t)->subquery, found);
+      FindUnwindowed(*static_cast<const SubqueryRef*>(t)->subquery, found, emit);
       return;
     case TableRefKind::kJoin: {
       const auto* j = static_cast<const JoinRef*>(t);
-      FindUnwindowedInTable(j->left.get(), found);
-      FindUnwindowedInTable(j->right.get(), found);
+      FindUnwindowedInTable(j->left.get(), found, emit);
+      FindUnwindowedInTable(j->right.get(), found, emit);
       return;
     }
     default:
@@ -202,13 +205,13 @@ void FindUnwindowedInTable(const TableRef* t, std::optional<SourceLocation>* fou
   }
 }
 
-void FindUnwindowed(const SelectStatement& s, std::optional<SourceLocation>* found) {
-  for (const CommonTableExpr& cte : s.ctes) FindUnwindowed(*cte.query, found);
-  if (s.left) FindUnwindowed(*s.left, found);
-  if (s.right) FindUnwindowed(*s.right, found);
+void FindUnwindowed(const SelectStatement& s, std::optional<SourceLocation>* found, EmitMode emit) {
+  for (const CommonTableExpr& cte : s.ctes) FindUnwindowed(*cte.query, found, emit);
+  if (s.left) FindUnwindowed(*s.left, found, emit);
+  if (s.right) FindUnwindowed(*s.right, found, emit);
   if (found->has_value() || !s.core) return;
   const SelectCore& core = *s.core;
-  FindUnwindowedInTable(core.from.get(), found);
+  FindUnwindowedInTable(core.from.get(), found, emit);
   if (found->has_value()) return;
   bool aggregates =
       !core.group_by.empty() || core.group_by_all || CallsAggregate(core.having.get());
@@ -216,6 +219,7 @@ void FindUnwindowed(const SelectStatement& s, std::optional<SourceLocation>* fou
     aggregates = aggregates || CallsAggregate(item.expr.get());
   if (!aggregates) return;
   for (const ExprPtr& g : core.group_by) {
+    if (emit == EmitMode::kOnUpdate) break;
     if (IsWindowBound(g.get())) return;
     if (g->kind == ExprKind::kLiteral) {
       // GROUP BY 1: the select-list item it names.
@@ -232,20 +236,23 @@ void FindUnwindowed(const SelectStatement& s, std::optional<SourceLocation>* fou
 
 }  // namespace
 
-Result<std::optional<std::string>> FindUnwindowedAggregation(std::string_view sql) {
+Result<std::optional<std::string>> FindUnwindowedAggregation(std::string_view sql, EmitMode emit) {
   ARK_ASSIGN_OR_RETURN(StatementPtr stmt, ParseStatement(sql));
   if (stmt->kind != StatementKind::kSelect) return std::optional<std::string>();
   std::optional<SourceLocation> found;
-  FindUnwindowed(*static_cast<const SelectStmt&>(*stmt).select, &found);
+  FindUnwindowed(*static_cast<const SelectStmt&>(*stmt).select, &found, emit);
   if (!found) return std::optional<std::string>();
   return std::optional<std::string>(
-      fmt::format("the aggregation at {}:{} (not grouped by window_start/window_end)", found->line,
-                  found->column));
+      fmt::format("the aggregation at {}:{} ({})", found->line, found->column,
+                  emit == EmitMode::kOnUpdate ? "emitted on update"
+                                              : "not grouped by window_start/window_end"));
 }
 
 struct StreamingQuery::Impl {
   std::string sql;
   std::string table_name;
+  EmitMode emit = EmitMode::kOnWindowClose;
+  std::string event_time_column;  // lower case; empty: unknown
   absl::flat_hash_set<std::string> lookup_tables;
   LogicalPlan logical;
   std::unique_ptr<PhysicalPlan> physical;
@@ -261,7 +268,8 @@ struct StreamingQuery::Impl {
   SchemaPtr output_schema;
   std::string retraction_source;
   bool needs_watermarks = false;
-  int64_t now_us = 0;  // processing time of the current batch (state TTL)
+  int64_t now_us = 0;                // processing time of the current batch (state TTL)
+  int64_t watermark_us = INT64_MIN;  // the latest AdvanceWatermark
   std::vector<int> shard_columns;
   bool has_state = false;
 
@@ -271,12 +279,122 @@ struct StreamingQuery::Impl {
   Result<std::optional<int64_t>> RankLimit(int node, ColumnId rn) const;
   const WindowCall& node_window_call(const PhysicalNode& node) const;
   void ComputeShardColumns(const Origins& origins);
+  // The columns that carry the event-time column unchanged (or cast to timestamp).
+  absl::flat_hash_set<ColumnId> EventTimeColumns() const;
+  // Interval joins: per side, the time column and offset past which the watermark leaves its
+  // rows nothing to match (see the definition).
+  void IntervalExpiry(const LogicalOp& op, const JoinSpec& spec, const Origins& origins,
+                      const absl::flat_hash_set<ColumnId>& timed,
+                      StreamJoinOperator::Expiry expiry[2]) const;
   Status Deliver(int node, std::vector<Delta>& deltas, StreamResult* out);
   Status Emit(std::vector<Delta>& deltas, StreamResult* out);
   Status Error(std::string_view message) const {
     return Status::InvalidArgument("stream_sql: {}", message);
   }
 };
+
+absl::flat_hash_set<ColumnId> StreamingQuery::Impl::EventTimeColumns() const {
+  absl::flat_hash_set<ColumnId> timed;
+  if (event_time_column.empty()) return timed;
+  std::function<void(const LogicalOp&)> trace = [&](const LogicalOp& op) {
+    for (const auto& c : op.children) trace(*c);
+    if (op.kind == LogicalOpKind::kScan && op.table == table_name) {
+      for (const LogicalColumn& c : op.columns) {
+        if (AsciiLower(c.name) == event_time_column) timed.insert(c.id);
+      }
+    } else if (op.kind == LogicalOpKind::kProject) {
+      for (size_t i = 0; i < op.exprs.size(); ++i) {
+        const BoundExpr* e = op.exprs[i].get();
+        // CAST(date_time AS timestamp) of an RFC 3339 string keeps the time it names.
+        if (e->kind == BoundExprKind::kCast && e->type.id() == TypeId::kTimestamp) {
+          e = e->children[0].get();
+        }
+        if (e->kind == BoundExprKind::kColumn && timed.contains(e->column_index)) {
+          timed.insert(op.columns[i].id);
+        }
+      }
+    }
+  };
+  trace(*logical.root);
+  return timed;
+}
+
+// A join whose residual bounds one side's time by the other's — `a.ts <= b.ts + d` (BETWEEN,
+// <, <=, >, >= with interval offsets) — lets a row of b go once the watermark has passed
+// b.ts + d: rows of a still to come are not older than the watermark (and windows still to come
+// end after it), so none can satisfy it. Only times the watermark is about qualify: the
+// event-time column carried unchanged, and window ends.
+void StreamingQuery::Impl::IntervalExpiry(const LogicalOp& op, const JoinSpec& spec,
+                                          const Origins& origins,
+                                          const absl::flat_hash_set<ColumnId>& timed,
+                                          StreamJoinOperator::Expiry expiry[2]) const {
+  const int left_width = static_cast<int>(op.child(0).columns.size());
+  auto id_of = [&](int combined) {
+    return combined < left_width
+               ? op.child(0).columns[static_cast<size_t>(combined)].id
+               : op.child(1).columns[static_cast<size_t>(combined - left_width)].id;
+  };
+  auto is_time = [&](int combined) {
+    ColumnId id = id_of(combined);
+    if (timed.contains(id)) return true;
+    auto it = origins.find(id);
+    return it != origins.end() && it->second.is_end && !it->second.session;
+  };
+  struct Term {
+    int column;
+    int64_t offset_us;
+  };
+  // column, column + interval, column - interval
+  auto term = [](const BoundExpr& e) -> std::optional<Term> {
+    if (e.kind == BoundExprKind::kColumn) return Term{e.column_index, 0};
+    if (e.kind != BoundExprKind::kCall || e.function == nullptr || e.children.size() != 2 ||
+        (e.function->name != "+" && e.function->name != "-") ||
+        e.children[0]->kind != BoundExprKind::kColumn ||
+        e.children[1]->kind != BoundExprKind::kConstant ||
+        e.children[1]->type.id() != TypeId::kInterval || e.children[1]->constant.is_null()) {
+      return std::nullopt;
+    }
+    const IntervalValue& iv = e.children[1]->constant.interval_value();
+    if (iv.months != 0) return std::nullopt;
+    int64_t us = iv.days * int64_t{86'400'000'000} + iv.nanos / 1000;
+    return Term{e.children[0]->column_index, e.function->name == "-" ? -us : us};
+  };
+  std::vector<const BoundExpr*> conjuncts;
+  std::function<void(const BoundExpr&)> flatten = [&](const BoundExpr& e) {
+    if (e.kind == BoundExprKind::kAnd) {
+      for (const auto& c : e.children) flatten(*c);
+    } else {
+      conjuncts.push_back(&e);
+    }
+  };
+  flatten(*spec.residual);
+  std::optional<int64_t> bound[2];
+  int column[2] = {-1, -1};
+  for (const BoundExpr* c : conjuncts) {
+    if (c->kind != BoundExprKind::kCall || c->function == nullptr || c->children.size() != 2) {
+      continue;
+    }
+    const std::string& f = c->function->name;
+    if (f != "<" && f != "<=" && f != ">" && f != ">=") continue;
+    std::optional<Term> a = term(*c->children[0]), b = term(*c->children[1]);
+    if (!a || !b) continue;
+    if (f == ">" || f == ">=") std::swap(a, b);  // now a <= b (or a < b)
+    const bool a_left = a->column < left_width, b_left = b->column < left_width;
+    if (a_left == b_left || !is_time(a->column) || !is_time(b->column)) continue;
+    // a.col <= b.col + d: b's row is done once the watermark passes b.col + d.
+    const int side = b_left ? 0 : 1;
+    const int64_t d = b->offset_us - a->offset_us;
+    if (!bound[side] || d < *bound[side]) {
+      bound[side] = d;
+      column[side] = b_left ? b->column : b->column - left_width;
+    }
+  }
+  for (int side = 0; side < 2; ++side) {
+    // A row is dropped once its time + offset <= the watermark before the current one; + 1 µs
+    // keeps rows whose bound equals that watermark (a row at exactly the watermark may come).
+    if (bound[side]) expiry[side] = {column[side], *bound[side] + 1};
+  }
+}
 
 const WindowCall& StreamingQuery::Impl::node_window_call(const PhysicalNode& node) const {
   return node.window->calls[0];
@@ -333,6 +451,7 @@ Status StreamingQuery::Impl::Build() {
   if (plan.has_parameters) return Error("parameters ($1, ...) are not supported");
   Origins origins;
   CollectOrigins(*logical.root, &origins);
+  const absl::flat_hash_set<ColumnId> timed = EventTimeColumns();
   size_t n = plan.nodes.size();
   ops.resize(n);
   consumers.assign(n, {});
@@ -424,7 +543,7 @@ Status StreamingQuery::Impl::Build() {
           return Error(fmt::format("DISTINCT over the changelog of {} is not supported yet",
                                    retraction_source));
         }
-        ARK_RETURN_IF_ERROR(batch_step(true));
+        ops[i] = std::make_unique<StreamDistinctOperator>(node.schema, node.explain, &now_us);
         break;
       case LogicalOpKind::kAggregate: {
         // Session windows: grouped by the bounds of SESSION proto-windows.
@@ -473,7 +592,7 @@ Status StreamingQuery::Impl::Build() {
             origin = it->second;
           }
         }
-        if (window_key >= 0) {
+        if (window_key >= 0 && emit == EmitMode::kOnWindowClose) {
           if (input_retracts) {
             return Error(
                 fmt::format("a windowed aggregation over the changelog of {} is not "
@@ -499,9 +618,13 @@ Status StreamingQuery::Impl::Build() {
         for (const AggregateCall& call : node.aggregate->aggregates) {
           if (call.distinct || !call.order_by.empty()) {
             return Error(
-                fmt::format("{} without a window is not supported yet (it is over "
-                            "TUMBLE/HOP/CUMULATE windows)",
-                            call.display));
+                window_key >= 0
+                    ? fmt::format("{} is not supported with emit on update yet (it is when "
+                                  "windows emit on close)",
+                                  call.display)
+                    : fmt::format("{} without a window is not supported yet (it is over "
+                                  "TUMBLE/HOP/CUMULATE windows)",
+                                  call.display));
           }
           AggregateCall c;
           c.function = call.function;
@@ -528,7 +651,9 @@ Status StreamingQuery::Impl::Build() {
             std::move(spec), "Changelog" + node.explain.substr(4), &now_us);
         retracting[i] = true;
         if (retraction_source.empty()) {
-          retraction_source = fmt::format("the aggregation without a window ({})", node.explain);
+          retraction_source =
+              fmt::format("the aggregation {} ({})",
+                          window_key >= 0 ? "emitted on update" : "without a window", node.explain);
         }
         break;
       }
@@ -562,7 +687,7 @@ Status StreamingQuery::Impl::Build() {
           ops[i] = std::make_unique<RankTopNOperator>(
               std::move(partition), std::move(order), *top_n,
               plan.nodes[static_cast<size_t>(node.inputs[0])].schema, node.schema,
-              fmt::format("RankTopN {} {}", *top_n, node.explain));
+              fmt::format("RankTopN {} {}", *top_n, node.explain), &now_us);
           retracting[i] = true;
           if (retraction_source.empty()) {
             retraction_source = fmt::format("the top-N without a window ({})", node.explain);
@@ -604,7 +729,8 @@ Status StreamingQuery::Impl::Build() {
         const KernelContext* c = &ctx;
         ops[i] = std::make_unique<WindowAggregateOperator>(
             [make, c]() { return make(ParameterValues{}, c); }, window_key,
-            origin.is_end ? 0 : origin.size_us, "PerWindow " + node.explain);
+            origin.is_end ? 0 : origin.size_us, "PerWindow " + node.explain,
+            /*buffer_rows=*/true);
         needs_watermarks = true;
         break;
       }
@@ -648,7 +774,12 @@ Status StreamingQuery::Impl::Build() {
           break;
         }
         std::string explain = "Stream" + node.explain;
-        if (expiry[0].column >= 0) explain = "Window" + node.explain;
+        if (expiry[0].column >= 0) {
+          explain = "Window" + node.explain;
+        } else if (spec.residual) {
+          IntervalExpiry(op, spec, origins, timed, expiry);
+          if (expiry[0].column >= 0 || expiry[1].column >= 0) explain = "Interval" + node.explain;
+        }
         ops[i] =
             std::make_unique<StreamJoinOperator>(node.join, expiry[0], expiry[1], explain, &now_us);
         if (spec.type != PhysicalJoinType::kInner) {
@@ -823,7 +954,8 @@ StreamingQuery::~StreamingQuery() = default;
 
 Result<std::unique_ptr<StreamingQuery>> StreamingQuery::Make(
     std::string_view sql, const Catalog& catalog, std::string_view table_name,
-    const std::vector<std::string>& lookup_tables) {
+    const std::vector<std::string>& lookup_tables, EmitMode emit,
+    std::string_view event_time_column) {
   ARK_ASSIGN_OR_RETURN(StatementPtr stmt, ParseStatement(sql));
   if (stmt->kind != StatementKind::kSelect) {
     return SqlError(StatusCode::kInvalidArgument, sql, stmt->loc,
@@ -833,6 +965,8 @@ Result<std::unique_ptr<StreamingQuery>> StreamingQuery::Make(
   Impl& impl = *q->impl_;
   impl.sql = std::string(sql);
   impl.table_name = std::string(table_name);
+  impl.emit = emit;
+  impl.event_time_column = AsciiLower(event_time_column);
   for (const std::string& t : lookup_tables) {
     std::string lower = t;
     std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -890,6 +1024,7 @@ Status StreamingQuery::ExpireState(int64_t before_us) {
 }
 
 Status StreamingQuery::AdvanceWatermark(int64_t watermark_us, StreamResult* out) {
+  impl_->watermark_us = std::max(impl_->watermark_us, watermark_us);
   // Physical nodes are numbered inputs first: upstream windows close before downstream ones see
   // the watermark.
   for (size_t i = 0; i < impl_->ops.size(); ++i) {
@@ -926,6 +1061,65 @@ std::string StreamingQuery::Explain() const {
   };
   line(impl_->root, 0);
   return out;
+}
+
+int64_t StreamingQuery::watermark_us() const { return impl_->watermark_us; }
+
+namespace {
+constexpr std::string_view kQueryTable = "query";
+constexpr std::string_view kQueryDescription = "StreamingQuery position";
+}  // namespace
+
+Status StreamingQuery::SaveState(state::StateBackend& backend, int shard) const {
+  for (size_t i = 0; i < impl_->ops.size(); ++i) {
+    const StreamOperator& op = *impl_->ops[i];
+    if (!op.stateful()) continue;
+    ARK_ASSIGN_OR_RETURN(state::StateTable * table,
+                         backend.OpenTable(std::to_string(i), op.Explain(), shard));
+    table->Clear();
+    ARK_RETURN_IF_ERROR(op.SaveState(*table));
+  }
+  ARK_ASSIGN_OR_RETURN(state::StateTable * table,
+                       backend.OpenTable(kQueryTable, kQueryDescription, shard));
+  table->Clear();
+  std::string wm;
+  state::PutPod(&wm, impl_->watermark_us);
+  table->Put("watermark", wm);
+  return Status::OK();
+}
+
+Status StreamingQuery::LoadState(const state::StateBackend& backend, int shard) {
+  // Every saved table must belong to an operator of this plan, with the same description.
+  for (const state::StateTable* table : backend.tables()) {
+    if (table->shard() != shard || table->operator_id() == kQueryTable) continue;
+    const std::string& id = table->operator_id();
+    size_t i = 0;
+    bool numeric = !id.empty() && id.size() < 10;
+    for (char c : id) numeric = numeric && c >= '0' && c <= '9';
+    if (numeric) i = static_cast<size_t>(std::stoul(id));
+    if (!numeric || i >= impl_->ops.size() || !impl_->ops[i]->stateful()) {
+      return Status::InvalidArgument(
+          "the saved state has operator {} (`{}`), which the running plan does not have as a "
+          "stateful operator: the query changed since the state was saved",
+          id, table->description());
+    }
+    if (table->description() != impl_->ops[i]->Explain()) {
+      return state::OperatorChanged(id, table->description(), impl_->ops[i]->Explain());
+    }
+  }
+  for (size_t i = 0; i < impl_->ops.size(); ++i) {
+    if (!impl_->ops[i]->stateful()) continue;
+    const state::StateTable* table = backend.FindTable(std::to_string(i), shard);
+    if (table != nullptr) ARK_RETURN_IF_ERROR(impl_->ops[i]->LoadState(*table));
+  }
+  if (const state::StateTable* q = backend.FindTable(kQueryTable, shard)) {
+    if (std::optional<std::string_view> wm = q->Get("watermark")) {
+      state::StateReader in(*wm, "the saved query position");
+      ARK_RETURN_IF_ERROR(in.Pod(&impl_->watermark_us));
+      ARK_RETURN_IF_ERROR(in.End());
+    }
+  }
+  return Status::OK();
 }
 
 std::vector<OperatorState> StreamingQuery::State() const {

@@ -36,6 +36,7 @@
 #include "core/batch.h"
 #include "sql/query.h"
 #include "sql/streaming/stream_operator.h"
+#include "state/state_backend.h"
 
 namespace ark::sql {
 
@@ -44,12 +45,19 @@ struct StreamResult {
   std::vector<LateRows> late;  // rows a window operator could not place, with the reason
 };
 
+// When an aggregation over windows emits: once, when the watermark passes the window's end
+// (append-only; the default), or with every batch that changes a group (a changelog, like an
+// aggregation without a window: RisingWave's default, Flink's early fire).
+enum class EmitMode { kOnWindowClose, kOnUpdate };
+
 // Before any schema is known: where `sql` aggregates without grouping by a window bound
 // (window_start/window_end of a window table function) — "the GROUP BY at 3:1" — which makes its
 // result a changelog; nullopt when every aggregation is windowed (or there is none). A syntactic
 // check (the planner's is exact): it lets a config be refused at start-up. ParseError when `sql`
 // does not parse.
-Result<std::optional<std::string>> FindUnwindowedAggregation(std::string_view sql);
+// With EmitMode::kOnUpdate every aggregation counts, windowed or not.
+Result<std::optional<std::string>> FindUnwindowedAggregation(
+    std::string_view sql, EmitMode emit = EmitMode::kOnWindowClose);
 
 class StreamingQuery {
  public:
@@ -58,9 +66,12 @@ class StreamingQuery {
   // cannot run.
   // `lookup_tables` (tables of `catalog` too) may be joined to the stream, on the right side of
   // an inner or left join (a lookup join); SetLookupTables supplies their rows.
+  // `event_time_column`: the column of the stream the watermarks are about (no row older than
+  // the watermark arrives); an interval join on it drops rows that can no longer match.
   static Result<std::unique_ptr<StreamingQuery>> Make(
       std::string_view sql, const Catalog& catalog, std::string_view table_name,
-      const std::vector<std::string>& lookup_tables = {});
+      const std::vector<std::string>& lookup_tables = {}, EmitMode emit = EmitMode::kOnWindowClose,
+      std::string_view event_time_column = {});
   ~StreamingQuery();
 
   // The current rows of the lookup tables (all of them, whenever one changes): stream rows that
@@ -99,6 +110,19 @@ class StreamingQuery {
   std::string Explain() const;
   // The state of every stateful operator.
   std::vector<OperatorState> State() const;
+
+  // Checkpoints (DESIGN §5; what a barrier and a recovery call): SaveState writes every stateful
+  // operator's state into its table of `backend` — operator id: its index in the plan,
+  // description: its EXPLAIN line (the plan fingerprint), `shard` — replacing what the table
+  // held, and the query's position (the latest watermark) into table "query". LoadState restores
+  // that into a query made from the same SQL and catalog, before its first batch; it refuses a
+  // saved table whose operator is not in the running plan or has another description, naming
+  // the operator and both descriptions. Lookup tables are not saved: SetLookupTables supplies
+  // them again after a restart.
+  Status SaveState(state::StateBackend& backend, int shard) const;
+  Status LoadState(const state::StateBackend& backend, int shard);
+  // The latest watermark given to AdvanceWatermark (or restored by LoadState); INT64_MIN before.
+  int64_t watermark_us() const;
 
  private:
   StreamingQuery();

@@ -74,6 +74,34 @@ TEST(StreamingQueryTest, TumbleEmitsEachWindowOnceWhenTheWatermarkPassesItsEnd) 
   EXPECT_EQ(q->State()[0].keys, 0);
 }
 
+TEST(StreamingQueryTest, EmitOnUpdateGivesAChangelogOfEachWindowAsItFills) {
+  Catalog catalog;
+  ASSERT_TRUE(catalog.AddTable("flow", Bids({}, {}, {}).schema()).ok());
+  auto made = StreamingQuery::Make(
+      "SELECT auction, window_start, count(*) AS bids, max(price) AS top "
+      "FROM TUMBLE(flow, ts, INTERVAL '10' SECOND) GROUP BY auction, window_start, window_end",
+      catalog, "flow", {}, EmitMode::kOnUpdate);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  StreamingQuery& q = **made;
+  EXPECT_TRUE(q.retracting());
+  StreamResult r;
+  ASSERT_TRUE(q.Push(Bids({1, 1, 2}, {10, 30, 20}, {1, 2, 12}), &r).ok());
+  EXPECT_THAT(Rows(r.batches),
+              ElementsAre("1|2024-01-01T00:00:00Z|2|30|+I", "2|2024-01-01T00:00:10Z|1|20|+I"));
+  r.batches.clear();
+  ASSERT_TRUE(q.Push(Bids({1}, {50}, {3}), &r).ok());
+  EXPECT_THAT(Rows(r.batches),
+              ElementsAre("1|2024-01-01T00:00:00Z|2|30|-U", "1|2024-01-01T00:00:00Z|3|50|+U"));
+  r.batches.clear();
+  ASSERT_TRUE(q.AdvanceWatermark(kT0 + 20 * kSecond, &r).ok());  // nothing more to say
+  EXPECT_TRUE(r.batches.empty());
+  EXPECT_THAT(FindUnwindowedAggregation("SELECT window_start, count(*) FROM TUMBLE(flow, ts, "
+                                        "INTERVAL '1' SECOND) GROUP BY window_start, window_end",
+                                        EmitMode::kOnUpdate)
+                  ->value_or(""),
+              HasSubstr("emitted on update"));
+}
+
 TEST(StreamingQueryTest, RowsOfAClosedWindowAreLateAndNotCounted) {
   auto q = Make(
       "SELECT window_end, count(*) AS n FROM TUMBLE(flow, ts, INTERVAL '10' SECOND) "
@@ -251,6 +279,47 @@ TEST(StreamingQueryTest, AFullJoinPadsBothSidesUntilTheirFirstMatch) {
   r.batches.clear();
   ASSERT_TRUE(q->Push(Bids({1}, {8}, {6}), &r).ok());  // a second match: no retraction
   EXPECT_THAT(Rows(r.batches), ElementsAre("1|50|1|8|+I"));
+}
+
+TEST(StreamingQueryTest, AnIntervalJoinOnEventTimeForgetsRowsTheWatermarkHasPassed) {
+  // Each big bid with the small bids of its auction in the 5 seconds after it.
+  Catalog catalog;
+  ASSERT_TRUE(catalog.AddTable("flow", Bids({}, {}, {}).schema()).ok());
+  auto made = StreamingQuery::Make(
+      "SELECT a.auction, a.price AS big, b.price AS small FROM "
+      "(SELECT * FROM flow WHERE price > 10) a JOIN (SELECT * FROM flow WHERE price <= 10) b "
+      "ON a.auction = b.auction AND b.ts BETWEEN a.ts AND a.ts + INTERVAL '5' SECOND",
+      catalog, "flow", {}, EmitMode::kOnWindowClose, "ts");
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  StreamingQuery& q = **made;
+  EXPECT_THAT(q.Explain(), HasSubstr("IntervalHashJoin"));
+  StreamResult r;
+  // One row per batch: rows are dropped with the batch they came in.
+  ASSERT_TRUE(q.Push(Bids({1}, {50}, {1}), &r).ok());
+  ASSERT_TRUE(q.Push(Bids({2}, {60}, {2}), &r).ok());
+  ASSERT_TRUE(q.AdvanceWatermark(kT0 + 2 * kSecond, &r).ok());
+  ASSERT_TRUE(q.Push(Bids({1}, {5}, {6}), &r).ok());
+  ASSERT_TRUE(q.Push(Bids({2}, {6}, {8}), &r).ok());  // 6 s after auction 2's big bid: too late
+  EXPECT_THAT(Rows(r.batches), ElementsAre("1|50|5"));
+  r.batches.clear();
+  EXPECT_EQ(q.State()[0].keys, 4);
+  // A big bid at t matches small bids up to t + 5 s: the one at 1 s is done once the watermark
+  // has passed 6 s. A small bid at t matches big bids from t - 5 s to t: the one at 6 s is done
+  // past 6 s. A watermark drops what the one before it made unmatchable.
+  ASSERT_TRUE(q.AdvanceWatermark(kT0 + 7 * kSecond, &r).ok());
+  ASSERT_TRUE(q.AdvanceWatermark(kT0 + 9 * kSecond, &r).ok());
+  EXPECT_EQ(q.State()[0].keys, 2);  // the big bid at 2 s and the small bid at 8 s
+  ASSERT_TRUE(q.AdvanceWatermark(kT0 + 10 * kSecond, &r).ok());
+  EXPECT_EQ(q.State()[0].keys, 0);
+  ASSERT_TRUE(q.Push(Bids({3, 3}, {80, 7}, {10, 12}), &r).ok());
+  EXPECT_THAT(Rows(r.batches), ElementsAre("3|80|7"));
+  // Without the event-time column the join keeps every row.
+  auto kept = StreamingQuery::Make(
+      "SELECT a.auction FROM flow a JOIN flow b ON a.auction = b.auction AND b.ts BETWEEN a.ts "
+      "AND a.ts + INTERVAL '5' SECOND",
+      catalog, "flow");
+  ASSERT_TRUE(kept.ok());
+  EXPECT_THAT((*kept)->Explain(), HasSubstr("StreamHashJoin"));
 }
 
 TEST(StreamingQueryTest, AWindowJoinPairsTheResultsOfOneWindowAndForgetsThem) {
