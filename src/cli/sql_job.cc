@@ -254,7 +254,10 @@ class JobCompiler {
                                      ins.table, ins.table));
         }
         const CreateSourceStmt& table = *it->second;
-        sinks_.push_back({ins.table, ins.table_loc, ins.query.get(), ins.query_text, ins.query_loc,
+        // The stream's id: the table's name, numbered from the second INSERT into it on.
+        int n = ++inserts_[ins.table];
+        std::string id = n == 1 ? ins.table : fmt::format("{}-{}", ins.table, n);
+        sinks_.push_back({id, ins.table_loc, ins.query.get(), ins.query_text, ins.query_loc,
                           &table.with, &table.format, table.loc});
         break;
       }
@@ -272,12 +275,12 @@ class JobCompiler {
     return Status::OK();
   }
 
-  // SET logging.level = 'warn' (the top-level sections of a YAML config), SET parallelism = 2
-  // and SET state_ttl = '1h' (options of every sink's continuous query).
+  // SET logging.level = 'warn' (the top-level sections of a YAML config), SET parallelism = 2,
+  // SET state_ttl = '1h' and SET emit = 'on_update' (options of every sink's continuous query).
   Status Set(const ConnectorOption& o) {
     std::string key = AsciiLower(o.key);
     if (key == "streaming_parallelism") key = "parallelism";  // RisingWave's name
-    if (key == "parallelism" || key == "state_ttl") {
+    if (key == "parallelism" || key == "state_ttl" || key == "emit") {
       for (auto& [k, v] : query_settings_) {
         if (k == key) return ErrorAt(o.key_loc, fmt::format("{} is set twice", key));
       }
@@ -292,7 +295,7 @@ class JobCompiler {
       return ErrorAt(o.key_loc,
                      fmt::format("SET {}: a job sets logging.*, health_check.*, metrics.* (as in "
                                  "a YAML config), error_output.* (of every sink's stream), "
-                                 "parallelism or state_ttl",
+                                 "parallelism, state_ttl or emit",
                                  o.key));
     }
     OptionNode& target =
@@ -641,8 +644,9 @@ class JobCompiler {
   std::map<std::string, const CreateSourceStmt*> sources_;
   std::map<std::string, View> views_;
   std::vector<Sink> sinks_;
-  OptionNode top_;           // SET logging.* / health_check.* / metrics.*
-  OptionNode error_output_;  // SET error_output.*
+  std::map<std::string, int> inserts_;  // INSERT INTO statements per table
+  OptionNode top_;                      // SET logging.* / health_check.* / metrics.*
+  OptionNode error_output_;             // SET error_output.*
   std::vector<std::pair<std::string, ConfigValue>> query_settings_;  // SET parallelism ...
 };
 

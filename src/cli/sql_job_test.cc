@@ -73,6 +73,16 @@ TEST(SqlJobTest, ViewsBecomeWithQueriesAndFlinkTablesAreSourcesAndSinks) {
             "\"src\"}]}, output: {type: \"stdout\"}}]}");
 }
 
+TEST(SqlJobTest, EveryInsertIsAStreamOfItsOwn) {
+  std::string out = Compile(
+      "CREATE TABLE t (a INT) WITH ('connector' = 'stdin', 'format' = 'json');\n"
+      "CREATE TABLE u (a INT) WITH ('connector' = 'stdout');\n"
+      "INSERT INTO u SELECT a FROM t WHERE a > 0;\n"
+      "INSERT INTO u SELECT a FROM t WHERE a < 0");
+  EXPECT_THAT(out, HasSubstr("id: \"u\""));
+  EXPECT_THAT(out, HasSubstr("id: \"u-2\""));
+}
+
 TEST(SqlJobTest, ASourceWithoutACodecGetsItsColumnTypesByACast) {
   EXPECT_EQ(Compile("CREATE SOURCE n (auction BIGINT, price DOUBLE PRECISION) WITH (connector = "
                     "'nexmark', table = 'bid', event_count = 10);\n"
@@ -106,9 +116,10 @@ TEST(SqlJobTest, MistakesAreReportedAtTheirLineAndColumn) {
             "watermark trails the column by a constant interval");
   EXPECT_EQ(Compile("CREATE SOURCE s (a INT, WATERMARK FOR b AS b) WITH (connector = 'stdin')"),
             "ERROR job.sql:1:25: WATERMARK FOR b: the source has no column b");
-  EXPECT_EQ(Compile("SET foo = 1"),
-            "ERROR job.sql:1:5: SET foo: a job sets logging.*, health_check.*, metrics.* (as in a "
-            "YAML config), error_output.* (of every sink's stream), parallelism or state_ttl");
+  EXPECT_EQ(
+      Compile("SET foo = 1"),
+      "ERROR job.sql:1:5: SET foo: a job sets logging.*, health_check.*, metrics.* (as in a "
+      "YAML config), error_output.* (of every sink's stream), parallelism, state_ttl or emit");
   EXPECT_EQ(Compile("SELECT 1"),
             "ERROR job.sql:1:1: a job runs CREATE SOURCE/TABLE/VIEW/SINK and INSERT INTO "
             "statements; a bare query has nowhere to send its rows (write CREATE SINK name AS "

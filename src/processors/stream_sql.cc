@@ -60,7 +60,7 @@ Status ChangelogRefused(std::string_view source, std::string_view output) {
 Status StreamSqlProcessor::CheckDownstream(const Downstream& downstream) const {
   if (downstream.accepts_changelog) return Status::OK();
   ARK_ASSIGN_OR_RETURN(std::optional<std::string> where,
-                       sql::FindUnwindowedAggregation(options_.query));
+                       sql::FindUnwindowedAggregation(options_.query, options_.emit));
   if (where) return ChangelogRefused(*where, downstream.output_type);
   return Status::OK();
 }
@@ -86,11 +86,14 @@ Status StreamSqlProcessor::Plan(const Batch& batch) {
     ARK_RETURN_IF_ERROR(catalog.AddTable(l->table_name(), snapshots_.back()->schema));
     lookup_names.push_back(l->table_name());
   }
+  // The column watermarks are about: the processor's own event_time, or the input's.
+  const std::string event_column =
+      options_.event_time ? options_.event_time->column : downstream_.input_event_time_column;
   std::vector<std::unique_ptr<sql::StreamingQuery>> shards;
   for (int i = 0; i < options_.parallelism; ++i) {
-    ARK_ASSIGN_OR_RETURN(
-        std::unique_ptr<sql::StreamingQuery> q,
-        sql::StreamingQuery::Make(options_.query, catalog, options_.table_name, lookup_names));
+    ARK_ASSIGN_OR_RETURN(std::unique_ptr<sql::StreamingQuery> q,
+                         sql::StreamingQuery::Make(options_.query, catalog, options_.table_name,
+                                                   lookup_names, options_.emit, event_column));
     shards.push_back(std::move(q));
   }
   const sql::StreamingQuery& q = *shards[0];
@@ -366,9 +369,16 @@ void RegisterStreamSqlProcessor(Registry& registry) {
            "Runs the query's stateful operators in this many key-hash shards, each on its own "
            "thread; the query must group or join by a common column of the stream.")
       .Default("1");
+  spec.String("emit",
+              "When aggregations over windows emit: on_window_close, once per window when the "
+              "watermark passes its end (append-only); on_update, with every batch that changes "
+              "a group (a changelog with __op: -U/+U replace a window's earlier result).")
+      .Default("on_window_close")
+      .OneOf({"on_window_close", "on_update"});
   spec.Duration("state_ttl",
-                "Forget groups of aggregations without windows and rows of joins not touched for "
-                "this long (processing time); 0s: keep them.")
+                "Forget groups of aggregations without windows, rows of joins, rows seen by "
+                "DISTINCT and top-N keys not touched for this long (processing time); 0s: keep "
+                "them.")
       .Default("0s");
   spec.Object("event_time", "Where event time comes from and how the watermark follows it.",
               EventTimeSpec());
@@ -397,6 +407,7 @@ void RegisterStreamSqlProcessor(Registry& registry) {
           return cfg.NodeOf("table_name").Error("table_name must not be empty");
         }
         options.state_ttl = cfg.GetDuration("state_ttl");
+        if (cfg.GetString("emit") == "on_update") options.emit = sql::EmitMode::kOnUpdate;
         options.parallelism = static_cast<int>(cfg.GetInt("parallelism"));
         if (options.parallelism < 1 || options.parallelism > 64) {
           return cfg.NodeOf("parallelism").Error("parallelism must be between 1 and 64");

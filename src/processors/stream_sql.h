@@ -52,6 +52,8 @@ struct StreamSqlOptions {
   std::chrono::nanoseconds state_ttl{0};
   // Key-hash shards of the stateful operators, each on its own thread (1: no sharding).
   int parallelism = 1;
+  // When windowed aggregations emit (`emit: on_window_close | on_update`).
+  sql::EmitMode emit = sql::EmitMode::kOnWindowClose;
   // Lookup tables joined to the stream (temporary_list, as the sql processor's).
   std::vector<std::unique_ptr<FileLookupTable>> lookups;
 };

@@ -99,7 +99,8 @@ Result<std::unique_ptr<Engine>> Engine::Build(const EngineConfig& config, const 
           Located(registry.MakeOutput(*sc.error_output, ctx("error_output")), *sc.error_output));
       c.error_output_type = TypeOf(*sc.error_output);
     }
-    Processor::Downstream downstream{c.output_type, c.output->accepts_changelog()};
+    Processor::Downstream downstream{c.output_type, c.output->accepts_changelog(),
+                                     c.event_time ? c.event_time->column : ""};
     for (size_t i = 0; i < c.processors.size(); ++i) {
       Status st = c.processors[i]->CheckDownstream(downstream);
       if (!st.ok()) return Locate(st, sc.processors[i]);

@@ -60,9 +60,12 @@ class Processor {
   // Called once by the stream before it starts: where results go (the output's config type and
   // whether it accepts a changelog, output.h), and the registry under which a processor may
   // publish metrics of its own, with the stream's `labels` (stream, component).
+  // Where a processor sits: what its stream writes to, and the event-time column the stream's
+  // input tracks watermarks on (empty: none).
   struct Downstream {
     std::string output_type;
     bool accepts_changelog = false;
+    std::string input_event_time_column;
   };
   // Called when the stream is built (also by `arkflow validate`): a processor whose results the
   // output cannot take says so here, and the config is refused.

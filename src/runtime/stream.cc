@@ -63,7 +63,8 @@ Stream::Stream(std::string id, StreamComponents components, StreamOptions option
                                       "Rows older than the watermark, sent to error_output.",
                                       {{"stream", id_}, {"component", "input"}});
   }
-  Processor::Downstream downstream{c_.output_type, c_.output->accepts_changelog()};
+  Processor::Downstream downstream{c_.output_type, c_.output->accepts_changelog(),
+                                   c_.event_time ? c_.event_time->column : ""};
   for (size_t i = 0; i < n; ++i) {
     c_.processors[i]->Attach(downstream, *metrics_,
                              {{"stream", id_}, {"component", fmt::format("processor[{}]", i)}});
