@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
+
 namespace ark {
 namespace {
 
@@ -70,11 +72,29 @@ ConfigSpec BuildEngineConfigSpec() {
                    "XGBoost: names for the outputs, in order.");
   model.Int("threads", "Threads one inference call may use.").Default("1").Min(1).Max(256);
 
+  ConfigSpec udf(
+      "A vectorized Python function callable from SQL (the sql and stream_sql processors) by its "
+      "name; it is called once per batch with numpy arrays and returns one array.");
+  udf.String("name", "The function's name in SQL (case-insensitive, not a built-in's name).")
+      .Required();
+  udf.String("script", "Python code defining the function (instead of `module`).");
+  udf.String("module",
+             "A module to import, found on sys.path and `python_path` (instead of `script`).");
+  udf.String("function", "Name of the Python function in `script` or `module`; default: `name`.");
+  udf.StringList("python_path",
+                 "Directories put first on sys.path before `module` is imported (relative to the "
+                 "working directory).");
+  udf.String("return_type",
+             "SQL type of the result: bool, int32, int64, float32, float64 (double), string or "
+             "binary.")
+      .Required();
+
   ConfigSpec top("An ArkFlow engine configuration.");
   top.Object("logging", "Logging.", std::move(logging));
   top.Object("health_check", "Health check HTTP server.", std::move(health));
   top.Object("metrics", "Metrics endpoint.", std::move(metrics));
   top.ObjectList("models", "Models used by the model processor and predict().", std::move(model));
+  top.ObjectList("udfs", "Python functions callable from SQL.", std::move(udf));
   top.ObjectList("streams", "The streams this engine runs.", std::move(stream)).Required().Min(1);
   return top;
 }
@@ -149,6 +169,34 @@ Result<EngineConfig> ParseEngineConfig(const ConfigValue& root) {
                       it->second, models[it->second].NodeOf("name").pos().ToString()));
     }
     out.models.push_back(std::move(model));
+  }
+
+  std::map<std::string, size_t> udf_names;
+  std::vector<ComponentConfig> udfs = top.GetObjectList("udfs");
+  for (size_t i = 0; i < udfs.size(); ++i) {
+    const ComponentConfig& u = udfs[i];
+    UdfConfig udf;
+    const std::string written = u.GetString("name");
+    udf.name = AsciiLower(written);
+    udf.script = u.GetString("script");
+    udf.module = u.GetString("module");
+    udf.function = u.IsSet("function") ? u.GetString("function") : written;
+    udf.python_path = u.GetStringList("python_path");
+    udf.return_type = u.GetString("return_type");
+    udf.node = u.node();
+    if (udf.name.empty()) return u.NodeOf("name").Error("a udf name must not be empty");
+    if (udf.script.empty() == udf.module.empty()) {
+      return u.node().Error(fmt::format(
+          "udf \"{}\": set exactly one of `script` (inline code) and `module`", udf.name));
+    }
+    auto [it, inserted] = udf_names.emplace(udf.name, i);
+    if (!inserted) {
+      return u.NodeOf("name").Error(
+          fmt::format("duplicate udf name \"{}\" (udfs[{}] at {} has it too; names are "
+                      "case-insensitive)",
+                      udf.name, it->second, udfs[it->second].NodeOf("name").pos().ToString()));
+    }
+    out.udfs.push_back(std::move(udf));
   }
 
   // id -> index of the stream that has it, to report duplicates with both places.

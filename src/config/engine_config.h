@@ -1,5 +1,6 @@
 // EngineConfig: the ArkFlow top-level configuration — logging, health_check, metrics, models[]
-// (machine-learning models loaded once per process, src/ml) and streams[] (input, buffer,
+// (machine-learning models loaded once per process, src/ml), udfs[] (Python functions callable
+// from SQL, src/ml/python/python_udf.h) and streams[] (input, buffer,
 // pipeline.thread_num, pipeline.processors, output, error_output).
 //
 // Component sections are kept as raw ConfigValue nodes here: the runtime's registry validates each
@@ -59,11 +60,24 @@ struct ModelConfig {
   ConfigValue node;  // the entry, for error positions
 };
 
+// One entry of `udfs:`: a vectorized Python function callable from SQL; src/ml/python loads it
+// (the interpreter checks the code, this module the shape of the entry).
+struct UdfConfig {
+  std::string name;      // the SQL name, lower case
+  std::string script;    // inline code; or
+  std::string module;    // a module to import
+  std::string function;  // the function's name in the script or module; default: `name` as written
+  std::vector<std::string> python_path;
+  std::string return_type;  // a SQL type name, parsed by the loader
+  ConfigValue node;         // the entry, for error positions
+};
+
 struct EngineConfig {
   LoggingOptions logging;
   HealthCheckConfig health_check;
   MetricsConfig metrics;
   std::vector<ModelConfig> models;
+  std::vector<UdfConfig> udfs;
   std::vector<StreamConfig> streams;
   std::string file;  // where it was loaded from
 };

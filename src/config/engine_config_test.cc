@@ -182,7 +182,8 @@ TEST(EngineConfigTest, MissingInputOrOutput) {
 TEST(EngineConfigTest, UnknownKeysAtEveryLevel) {
   EXPECT_EQ(ErrorOf("stream: []\n"),
             "arkflow.yaml:1:1: stream: unknown option \"stream\" for the configuration (did you "
-            "mean \"streams\"?); valid options: health_check, logging, metrics, models, streams");
+            "mean \"streams\"?); valid options: health_check, logging, metrics, models, streams, "
+            "udfs");
   EXPECT_EQ(ErrorOf("logging: {levl: debug}\nstreams: []\n"),
             "arkflow.yaml:1:11: logging.levl: unknown option \"levl\" for logging (did you mean "
             "\"level\"?); valid options: file_path, format, level");

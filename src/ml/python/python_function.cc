@@ -433,4 +433,30 @@ Result<std::vector<Batch>> PythonFunction::Call(const Batch& batch) const {
   }
 }
 
+Result<ColumnPtr> PythonFunction::CallColumns(std::span<const ColumnPtr> args,
+                                              const std::string& what) const {
+  py::gil_scoped_acquire gil;
+  try {
+    py::tuple arguments(args.size());
+    for (size_t i = 0; i < args.size(); ++i) {
+      ARK_ASSIGN_OR_RETURN(py::object v,
+                           ToPython(*args[i], args[i], fmt::format("argument {}", i + 1)));
+      arguments[i] = std::move(v);
+    }
+    py::object result;
+    try {
+      result = impl_->function(*arguments);
+    } catch (py::error_already_set& e) {
+      std::string type = py::str(e.type().attr("__name__")).cast<std::string>();
+      return Status::InvalidArgument("{} raised {}:\n{}", what, type, FormatException(e));
+    }
+    return FromPython(result, fmt::format("{} returned", what));
+  } catch (py::error_already_set& e) {
+    return Status::InvalidArgument("{}: converting the values failed:\n{}", what,
+                                   FormatException(e));
+  } catch (const py::cast_error& e) {
+    return Status::InvalidArgument("{}: converting the values failed: {}", what, e.what());
+  }
+}
+
 }  // namespace ark::ml

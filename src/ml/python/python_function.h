@@ -25,6 +25,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,12 @@ class PythonFunction {
   // is "<function> raised <Type>: ..." followed by the Python traceback; a result of the wrong
   // shape or type is an error saying which column and what was expected.
   Result<std::vector<Batch>> Call(const Batch& batch) const;
+
+  // Runs the function with one positional argument per column (SQL UDFs, python_udf.h): each is
+  // passed as Call passes a batch's column, and the result — a numpy array or a list — becomes a
+  // column as Call converts a returned one. Errors begin with `what` (e.g. "udf \"f\""); an
+  // exception is "<what> raised <Type>:\n<traceback>". The length is the caller's to check.
+  Result<ColumnPtr> CallColumns(std::span<const ColumnPtr> args, const std::string& what) const;
 
   const std::string& name() const { return name_; }
 
