@@ -1,9 +1,13 @@
 #include "ml/features.h"
 
+#include <algorithm>
 #include <cstring>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include "core/bit_util.h"
 #include "core/buffer.h"
 
 namespace ark::ml {
@@ -49,32 +53,35 @@ void CopyScalars(const Column& c, int64_t first, int64_t rows, float* out, int64
   }
 }
 
-Status NullError(const FeatureInput& in, int64_t row) {
-  return Status::InvalidArgument(
-      "{} is null at row {}; a model needs a value in every input (replace nulls first, e.g. "
-      "with COALESCE in a sql processor, or filter those rows out)",
-      in.name, row);
-}
+constexpr std::string_view kNullHint =
+    "a model needs a value in every input (replace nulls first, e.g. with COALESCE in a sql "
+    "processor, or filter those rows out)";
 
-// Features per row of a list input; every row must hold the same number.
-Result<int64_t> ListWidth(const FeatureInput& in, int64_t rows) {
-  const Column& c = *in.column;
-  if (rows == 0) return 0;
-  int64_t width = -1;
+// The length most non-null rows of list column `c` hold (the first of equally common ones); -1
+// when every row is null.
+int64_t MostCommonLength(const Column& c, int64_t rows) {
+  std::vector<std::pair<int64_t, int64_t>> counts;  // length, rows; in order of first appearance
   for (int64_t r = 0; r < rows; ++r) {
-    if (c.IsNull(r)) return NullError(in, r);
+    if (c.IsNull(r)) continue;
     const int64_t n = c.list_length(r);
-    if (width < 0) {
-      width = n;
-    } else if (n != width) {
-      return Status::InvalidArgument(
-          "{} holds {} values at row {} but {} at row 0; every row of a list input must "
-          "hold the same number of features",
-          in.name, n, r, width);
+    auto it =
+        std::find_if(counts.begin(), counts.end(), [n](const auto& e) { return e.first == n; });
+    if (it == counts.end()) {
+      counts.emplace_back(n, 1);
+    } else {
+      ++it->second;
+    }
+    if (counts.size() == 1 && counts[0].second == rows) break;  // the usual case: all alike
+  }
+  int64_t best = -1;
+  int64_t best_rows = 0;
+  for (const auto& [n, k] : counts) {
+    if (k > best_rows) {
+      best = n;
+      best_rows = k;
     }
   }
-  if (width == 0) return Status::InvalidArgument("{} holds empty lists", in.name);
-  return width;
+  return best;
 }
 
 }  // namespace
@@ -88,57 +95,136 @@ Status CheckFeatureType(const std::string& name, const DataType& type) {
       name, type.ToString());
 }
 
-Result<FeatureMatrix> PackFeatures(std::span<const FeatureInput> inputs, int64_t rows) {
+Result<FeatureMatrix> PackValidRows(std::span<const FeatureInput> inputs, int64_t rows,
+                                    int64_t features, std::vector<RejectedRow>* rejected) {
+  rejected->clear();
   if (inputs.empty()) return Status::InvalidArgument("a model needs at least one input");
-  std::vector<int64_t> widths;
-  int64_t cols = 0;
+  int64_t lists = 0;
+  int64_t scalars = 0;
   for (const FeatureInput& in : inputs) {
     ARK_RETURN_IF_ERROR(CheckFeatureType(in.name, in.column->type()));
     if (in.column->length() != rows) {
       return Status::Internal("{} has {} rows, expected {}", in.name, in.column->length(), rows);
     }
-    int64_t w = 1;
-    if (in.column->type_id() == TypeId::kList) {
-      ARK_ASSIGN_OR_RETURN(w, ListWidth(in, rows));
-    } else if (in.column->has_nulls()) {
-      for (int64_t r = 0; r < rows; ++r) {
-        if (in.column->IsNull(r)) return NullError(in, r);
-      }
-    }
-    widths.push_back(w);
-    cols += w;
+    (in.column->type_id() == TypeId::kList ? lists : scalars) += 1;
   }
-  FeatureMatrix m;
-  m.rows = rows;
-  m.cols = cols;
-  m.values.resize(static_cast<size_t>(rows * cols));
-  int64_t at = 0;
+  // Each list input's width, and how a row of another length is told.
+  std::vector<int64_t> widths(inputs.size(), 1);
+  std::vector<std::string> expected(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const FeatureInput& in = inputs[i];
+    if (in.column->type_id() != TypeId::kList) continue;
+    if (features > 0 && lists == 1) {
+      widths[i] = features - scalars;
+      if (widths[i] <= 0) {
+        return Status::InvalidArgument(
+            "{} has no room: the model takes {} features per row and the other inputs give {}",
+            in.name, features, scalars);
+      }
+      expected[i] = scalars == 0 ? fmt::format("the model takes {} features per row", features)
+                                 : fmt::format(
+                                       "the model takes {} features per row, {} of them "
+                                       "from the other inputs",
+                                       features, scalars);
+    } else {
+      widths[i] = MostCommonLength(*in.column, rows);
+      if (widths[i] == 0) return Status::InvalidArgument("{} holds empty lists", in.name);
+      expected[i] = "the length of most rows";
+    }
+  }
+  // The first problem of each row, in input order.
+  std::vector<uint8_t> bad;
+  auto reject = [&](int64_t r, RejectedRow::Problem problem, std::string reason) {
+    if (bad.empty()) bad.assign(static_cast<size_t>(rows), 0);
+    if (bad[static_cast<size_t>(r)]) return;
+    bad[static_cast<size_t>(r)] = 1;
+    rejected->push_back({r, problem, std::move(reason)});
+  };
   for (size_t i = 0; i < inputs.size(); ++i) {
     const FeatureInput& in = inputs[i];
     const Column& c = *in.column;
-    float* base = m.values.data() + at;
     if (c.type_id() != TypeId::kList) {
-      CopyScalars(c, 0, rows, base, cols);
-    } else {
-      const Column& values = *c.list_values();
-      const int64_t w = widths[i];
-      if (values.has_nulls()) {
-        for (int64_t r = 0; r < rows; ++r) {
-          for (int64_t k = 0; k < w; ++k) {
-            if (values.IsNull(c.list_start(r) + k)) {
-              return Status::InvalidArgument(
-                  "{} has a null element at row {} (index {}); a model needs a value "
-                  "for every feature",
-                  in.name, r, k);
-            }
-          }
+      if (!c.has_nulls()) continue;
+      for (int64_t r = 0; r < rows; ++r) {
+        if (c.IsNull(r)) {
+          reject(r, RejectedRow::Problem::kNull, fmt::format("{} is null at row {}", in.name, r));
         }
       }
-      for (int64_t r = 0; r < rows; ++r) {
-        CopyScalars(values, c.list_start(r), w, base + r * cols, 1);
+      continue;
+    }
+    const Column& values = *c.list_values();
+    const int64_t w = widths[i];
+    for (int64_t r = 0; r < rows; ++r) {
+      if (c.IsNull(r)) {
+        reject(r, RejectedRow::Problem::kNull, fmt::format("{} is null at row {}", in.name, r));
+        continue;
+      }
+      const int64_t n = c.list_length(r);
+      if (n != w) {
+        reject(r, RejectedRow::Problem::kWidth,
+               fmt::format("{} holds {} value{} at row {}, expected {} ({})", in.name, n,
+                           n == 1 ? "" : "s", r, w, expected[i]));
+        continue;
+      }
+      if (!values.has_nulls()) continue;
+      for (int64_t k = 0; k < n; ++k) {
+        if (values.IsNull(c.list_start(r) + k)) {
+          reject(r, RejectedRow::Problem::kNull,
+                 fmt::format("{} has a null element at row {} (index {})", in.name, r, k));
+          break;
+        }
       }
     }
-    at += widths[i];
+  }
+  std::sort(rejected->begin(), rejected->end(),
+            [](const RejectedRow& a, const RejectedRow& b) { return a.row < b.row; });
+
+  FeatureMatrix m;
+  for (size_t i = 0; i < inputs.size(); ++i) m.cols += std::max<int64_t>(widths[i], 0);
+  if (!rejected->empty()) {
+    for (int64_t r = 0; r < rows; ++r) {
+      if (!bad[static_cast<size_t>(r)]) m.source_rows.push_back(r);
+    }
+    m.rows = static_cast<int64_t>(m.source_rows.size());
+  } else {
+    m.rows = rows;
+  }
+  m.values.resize(static_cast<size_t>(m.rows * m.cols));
+  int64_t at = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Column& c = *inputs[i].column;
+    float* base = m.values.data() + at;
+    const int64_t w = widths[i];
+    if (c.type_id() != TypeId::kList) {
+      if (m.source_rows.empty()) {
+        CopyScalars(c, 0, m.rows, base, m.cols);
+      } else {
+        for (int64_t j = 0; j < m.rows; ++j) {
+          CopyScalars(c, m.source_rows[static_cast<size_t>(j)], 1, base + j * m.cols, 1);
+        }
+      }
+    } else {
+      const Column& values = *c.list_values();
+      for (int64_t j = 0; j < m.rows; ++j) {
+        const int64_t r = m.source_rows.empty() ? j : m.source_rows[static_cast<size_t>(j)];
+        CopyScalars(values, c.list_start(r), w, base + j * m.cols, 1);
+      }
+    }
+    at += std::max<int64_t>(w, 0);
+  }
+  return m;
+}
+
+Result<FeatureMatrix> PackFeatures(std::span<const FeatureInput> inputs, int64_t rows) {
+  std::vector<RejectedRow> rejected;
+  ARK_ASSIGN_OR_RETURN(FeatureMatrix m, PackValidRows(inputs, rows, 0, &rejected));
+  if (!rejected.empty()) {
+    const RejectedRow& first = rejected.front();
+    return Status::InvalidArgument(
+        "{}; {}", first.reason,
+        first.problem == RejectedRow::Problem::kNull
+            ? kNullHint
+            : std::string_view("every row of a list input must hold the same number of features"));
   }
   return m;
 }
@@ -164,6 +250,35 @@ ColumnPtr TensorListColumn(const Tensor& t) {
   for (int64_t r = 0; r <= t.rows; ++r) o[r] = static_cast<int32_t>(r * t.cols);
   return Column::Make(DataType::List(DataType::Float32()), t.rows, {nullptr, std::move(offsets)},
                       {std::move(child)}, 0);
+}
+
+ColumnPtr ScatterTensorColumn(const Tensor& t, const FeatureMatrix& m, int64_t rows) {
+  Tensor full;
+  const Tensor* src = &t;
+  BufferPtr validity;
+  int64_t nulls = 0;
+  if (!m.source_rows.empty() || m.rows != rows) {
+    full.rows = rows;
+    full.cols = t.cols;
+    full.values.assign(static_cast<size_t>(rows * t.cols), 0.0f);
+    std::shared_ptr<Buffer> bitmap =
+        Buffer::AllocateZeroed(static_cast<size_t>(bit_util::BytesForBits(rows)));
+    uint8_t* bits = bitmap->mutable_data();
+    validity = bitmap;
+    for (int64_t j = 0; j < m.rows; ++j) {
+      const int64_t r = m.source_rows[static_cast<size_t>(j)];
+      std::memcpy(full.values.data() + r * t.cols, t.values.data() + j * t.cols,
+                  static_cast<size_t>(t.cols) * sizeof(float));
+      bit_util::SetBit(bits, r);
+    }
+    nulls = rows - m.rows;
+    src = &full;
+  }
+  ColumnPtr c = src->cols == 1 ? TensorColumn(*src, 0) : TensorListColumn(*src);
+  if (validity == nullptr) return c;
+  std::vector<BufferPtr> buffers = c->buffers();
+  buffers[0] = std::move(validity);
+  return Column::Make(c->type(), rows, std::move(buffers), c->children(), nulls);
 }
 
 }  // namespace ark::ml

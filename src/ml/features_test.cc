@@ -86,8 +86,128 @@ TEST(PackFeatures, ListRowsOfDifferentLengths) {
   auto m = PackFeatures(in, 3);
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.status().message(),
-            "column \"v\" holds 2 values at row 2 but 3 at row 0; every row of a list input must "
-            "hold the same number of features");
+            "column \"v\" holds 2 values at row 2, expected 3 (the length of most rows); every "
+            "row of a list input must hold the same number of features");
+}
+
+// Rows 0..5: good; amount null; v null; v of 2 values; v with a null element; good.
+std::vector<FeatureInput> MixedInputs() {
+  ListBuilder v(DataType::List(DataType::Float32()));
+  auto& values = static_cast<Float32Builder&>(v.values());
+  v.Append();
+  values.Append(1);
+  values.Append(2);
+  values.Append(3);
+  v.Append();  // row 1: fine, but amount is null
+  values.Append(4);
+  values.Append(5);
+  values.Append(6);
+  v.AppendNull();  // row 2
+  v.Append();      // row 3: 2 values
+  values.Append(7);
+  values.Append(8);
+  v.Append();  // row 4: a null element at index 1
+  values.Append(9);
+  values.AppendNull();
+  values.Append(10);
+  v.Append();
+  values.Append(11);
+  values.Append(12);
+  values.Append(13);
+  return {{"column \"amount\"", Int64s({100, std::nullopt, 102, 103, std::nullopt, 105})},
+          {"column \"v\"", v.Finish()}};
+}
+
+TEST(PackValidRows, PacksTheGoodRowsAndNamesTheOthers) {
+  std::vector<FeatureInput> in = MixedInputs();
+  std::vector<RejectedRow> rejected;
+  auto m = PackValidRows(in, 6, 0, &rejected);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->rows, 2);
+  EXPECT_EQ(m->cols, 4);
+  EXPECT_EQ(m->source_rows, (std::vector<int64_t>{0, 5}));
+  EXPECT_EQ(m->values, (std::vector<float>{100, 1, 2, 3, 105, 11, 12, 13}));
+  ASSERT_EQ(rejected.size(), 4u);
+  // The first problem of each row, in input order: row 4 has a null amount and a null element.
+  EXPECT_EQ(rejected[0].row, 1);
+  EXPECT_EQ(rejected[0].problem, RejectedRow::Problem::kNull);
+  EXPECT_EQ(rejected[0].reason, "column \"amount\" is null at row 1");
+  EXPECT_EQ(rejected[1].row, 2);
+  EXPECT_EQ(rejected[1].reason, "column \"v\" is null at row 2");
+  EXPECT_EQ(rejected[2].row, 3);
+  EXPECT_EQ(rejected[2].problem, RejectedRow::Problem::kWidth);
+  EXPECT_EQ(rejected[2].reason,
+            "column \"v\" holds 2 values at row 3, expected 3 (the length of most rows)");
+  EXPECT_EQ(rejected[3].row, 4);
+  EXPECT_EQ(rejected[3].reason, "column \"amount\" is null at row 4");
+
+  // Without amount, row 4 shows its null element.
+  std::vector<RejectedRow> only_v;
+  auto lists = PackValidRows(std::span(in).subspan(1), 6, 0, &only_v);
+  ASSERT_TRUE(lists.ok()) << lists.status().message();
+  EXPECT_EQ(lists->source_rows, (std::vector<int64_t>{0, 1, 5}));
+  ASSERT_EQ(only_v.size(), 3u);
+  EXPECT_EQ(only_v[2].reason, "column \"v\" has a null element at row 4 (index 1)");
+}
+
+TEST(PackValidRows, TheModelsFeaturesSetTheListWidth) {
+  // Most rows hold 2 values, but the model takes 4 features: 1 from amount, 3 from v.
+  std::vector<FeatureInput> in = {{"column \"amount\"", Int64s({1, 2, 3})},
+                                  {"column \"v\"", Lists({{{1, 2}}, {{3, 4, 5}}, {{6, 7}}})}};
+  std::vector<RejectedRow> rejected;
+  auto m = PackValidRows(in, 3, 4, &rejected);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->source_rows, (std::vector<int64_t>{1}));
+  EXPECT_EQ(m->values, (std::vector<float>{2, 3, 4, 5}));
+  ASSERT_EQ(rejected.size(), 2u);
+  EXPECT_EQ(rejected[0].reason,
+            "column \"v\" holds 2 values at row 0, expected 3 (the model takes 4 features per "
+            "row, 1 of them from the other inputs)");
+  EXPECT_EQ(rejected[1].row, 2);
+
+  auto none = PackValidRows(in, 3, 1, &rejected);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().message(),
+            "column \"v\" has no room: the model takes 1 features per row and the other inputs "
+            "give 1");
+}
+
+TEST(PackValidRows, EveryRowRejected) {
+  std::vector<FeatureInput> in = {{"column \"v\"", Lists({std::nullopt, std::nullopt})}};
+  std::vector<RejectedRow> rejected;
+  auto m = PackValidRows(in, 2, 8, &rejected);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->rows, 0);
+  EXPECT_EQ(m->cols, 8);
+  EXPECT_TRUE(m->values.empty());
+  EXPECT_EQ(rejected.size(), 2u);
+}
+
+TEST(ScatterTensorColumn, RejectedRowsAreNull) {
+  std::vector<FeatureInput> in = MixedInputs();
+  std::vector<RejectedRow> rejected;
+  auto m = PackValidRows(in, 6, 0, &rejected);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  ColumnPtr one = ScatterTensorColumn(Tensor{2, 1, {0.5f, 0.75f}}, *m, 6);
+  ASSERT_EQ(one->type(), DataType::Float32());
+  EXPECT_EQ(one->null_count(), 4);
+  std::vector<std::string> got;
+  for (int64_t r = 0; r < 6; ++r) got.push_back(one->ValueToString(r));
+  EXPECT_EQ(got, (std::vector<std::string>{"0.5", "NULL", "NULL", "NULL", "NULL", "0.75"}));
+  ColumnPtr wide = ScatterTensorColumn(Tensor{2, 2, {1, 2, 3, 4}}, *m, 6);
+  ASSERT_EQ(wide->type(), DataType::List(DataType::Float32()));
+  EXPECT_EQ(wide->ValueToString(0), "[1, 2]");
+  EXPECT_EQ(wide->ValueToString(3), "NULL");
+  EXPECT_EQ(wide->ValueToString(5), "[3, 4]");
+  std::string error;
+  EXPECT_TRUE(wide->Validate(&error)) << error;
+  EXPECT_TRUE(one->Validate(&error)) << error;
+
+  // Nothing rejected: the plain columns.
+  std::vector<FeatureInput> good = {{"a", Int64s({1, 2})}};
+  auto all = PackValidRows(good, 2, 0, &rejected);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(ScatterTensorColumn(Tensor{2, 1, {1, 2}}, *all, 2)->null_count(), 0);
 }
 
 TEST(PackFeatures, UnsupportedType) {

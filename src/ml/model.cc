@@ -152,9 +152,10 @@ Result<std::unique_ptr<Model>> LoadTorchScriptModel(const ModelSpec& spec) {
 void ConfigureTorchScriptThreads(int) {}
 #endif
 #if !ARK_ML_HAVE_XGBOOST
-Result<std::unique_ptr<Model>> LoadXgboostModel(const ModelSpec& spec) {
+Result<std::unique_ptr<Model>> LoadXgboostModel(const ModelSpec& spec, bool) {
   return Status::Unimplemented("model \"{}\": this build has no xgboost backend", spec.name);
 }
+bool PredictsNatively(const Model&) { return false; }
 #endif
 
 }  // namespace ark::ml

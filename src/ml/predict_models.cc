@@ -33,22 +33,31 @@ class ModelOutputFunction final : public sql::PredictModel {
     ARK_ASSIGN_OR_RETURN(int64_t features, Features(types));
     ARK_ASSIGN_OR_RETURN(std::vector<int64_t> widths, model_->OutputWidths(features));
     const int64_t width = widths[static_cast<size_t>(output_)];
-    Tensor t;
-    if (rows > 0) {
-      Result<FeatureMatrix> m = PackFeatures(inputs, rows);
-      if (!m.ok())
-        return Status(m.status().code(), fmt::format("{}: {}", label_, m.status().message()));
-      if (m->cols != features) {
-        return Status::InvalidArgument("{}: the arguments hold {} features per row; {} takes {}",
-                                       label_, m->cols, model_->Describe(), features);
+    // SQL's convention: a NULL argument gives a NULL result for its row. A list of another
+    // length is a mistake in the data and fails the batch, naming the row.
+    std::vector<RejectedRow> rejected;
+    Result<FeatureMatrix> m = PackValidRows(inputs, rows, features, &rejected);
+    if (!m.ok())
+      return Status(m.status().code(), fmt::format("{}: {}", label_, m.status().message()));
+    for (const RejectedRow& r : rejected) {
+      if (r.problem == RejectedRow::Problem::kWidth) {
+        return Status::InvalidArgument(
+            "{}: {}; every row of a list argument must hold the same number of features", label_,
+            r.reason);
       }
-      ARK_ASSIGN_OR_RETURN(std::vector<Tensor> out, model_->Infer(m->values.data(), rows, m->cols));
+    }
+    if (m->cols != features) {
+      return Status::InvalidArgument("{}: the arguments hold {} features per row; {} takes {}",
+                                     label_, m->cols, model_->Describe(), features);
+    }
+    Tensor t;
+    t.cols = width;
+    if (m->rows > 0) {
+      ARK_ASSIGN_OR_RETURN(std::vector<Tensor> out,
+                           model_->Infer(m->values.data(), m->rows, m->cols));
       t = std::move(out[static_cast<size_t>(output_)]);
     }
-    t.rows = rows;
-    t.cols = width;
-    t.values.resize(static_cast<size_t>(rows * width));
-    return width == 1 ? TensorColumn(t, 0) : TensorListColumn(t);
+    return ScatterTensorColumn(t, *m, rows);
   }
 
  private:

@@ -142,15 +142,68 @@ TEST_F(PredictTest, Errors) {
       << type.status().message();
 }
 
-TEST_F(PredictTest, NullFeatureFailsTheBatchWithTheRow) {
+TEST_F(PredictTest, NullInNullOut) {
   testing::Expected e = ReadExpected("fraud");
-  auto out =
-      Query("SELECT predict('fraud', f0, CASE WHEN id = 3 THEN NULL ELSE f1 END, f2, f3) FROM flow",
-            FeatureBatch(e));
-  ASSERT_FALSE(out.ok());
-  EXPECT_NE(out.status().message().find("predict('fraud'): argument 3 is null at row 3"),
+  auto out = Query(
+      "SELECT id, predict('fraud', f0, CASE WHEN id = 3 THEN NULL ELSE f1 END, f2, f3) AS s "
+      "FROM flow",
+      FeatureBatch(e));
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_EQ(out->num_rows(), e.rows);
+  const Column& s = *out->column(1);
+  ASSERT_EQ(s.type(), DataType::Float32());
+  EXPECT_EQ(s.null_count(), 1);
+  for (int64_t r = 0; r < e.rows; ++r) {
+    if (r == 3) {
+      EXPECT_TRUE(s.IsNull(r));
+    } else {
+      ASSERT_FALSE(s.IsNull(r)) << r;
+      EXPECT_EQ(s.data<float>()[r], e.outputs["prediction"][r][0]) << "row " << r;
+    }
+  }
+}
+
+// `v`: the species inputs as list<float32> rows; row 1 is NULL and row 2 holds `short_row`.
+Batch SpeciesLists(const testing::Expected& e, bool short_row) {
+  ListBuilder b(DataType::List(DataType::Float32()));
+  for (int64_t r = 0; r < e.rows; ++r) {
+    if (r == 1) {
+      b.AppendNull();
+      continue;
+    }
+    b.Append();
+    const int64_t n = r == 2 && short_row ? e.features - 1 : e.features;
+    for (int64_t f = 0; f < n; ++f) {
+      static_cast<Float32Builder&>(b.values()).Append(e.inputs[r * e.features + f]);
+    }
+  }
+  return Batch(Schema::Make({Field("v", DataType::List(DataType::Float32()))}), {b.Finish()},
+               e.rows);
+}
+
+TEST_F(PredictTest, NullListGivesNullAWrongWidthFailsTheBatch) {
+  testing::Expected e = ReadExpected("species");
+  auto out = Query("SELECT predict('species', v) AS p FROM flow", SpeciesLists(e, false));
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  const Column& p = *out->column(0);
+  ASSERT_EQ(p.type(), DataType::List(DataType::Float32()));
+  EXPECT_EQ(p.null_count(), 1);
+  EXPECT_TRUE(p.IsNull(1));
+  for (int64_t r : {0, 2}) {
+    ASSERT_EQ(p.list_length(r), 3);
+    for (int64_t k = 0; k < 3; ++k) {
+      EXPECT_EQ(p.list_values()->data<float>()[p.list_start(r) + k], e.outputs["prediction"][r][k]);
+    }
+  }
+
+  auto width = Query("SELECT predict('species', v) AS p FROM flow", SpeciesLists(e, true));
+  ASSERT_FALSE(width.ok());
+  EXPECT_NE(width.status().message().find(
+                "predict('species'): argument 2 holds 3 values at row 2, expected 4 (the model "
+                "takes 4 features per row); every row of a list argument must hold the same "
+                "number of features"),
             std::string::npos)
-      << out.status().message();
+      << width.status().message();
 }
 
 TEST(PredictWithoutModels, SaysNoneAreDeclared) {

@@ -1,14 +1,21 @@
-// The XGBoost backend: the C API of Debian's libxgboost (1.7).
+// The XGBoost backend: Debian's libxgboost (1.7) loads the file; prediction is native.
 //
-// Prediction is in place over the packed matrix (XGBoosterPredictFromDense with an
-// __array_interface__ description of it), so no DMatrix is built per batch. XGBoost's prediction
-// is thread-safe; its result buffer belongs to the calling thread until that thread's next call,
-// so it is copied out at once. The predict config needs "cache_id": 0 (no prediction cache).
+// A gbtree model with numerical splits and a common objective (ml/xgboost_trees.h says which) is
+// read back from the booster as JSON and predicted by XgboostTrees: the same values as XGBoost's
+// CPU predictor, 2-3x faster on one core. Any other model predicts through the C API: in place over
+// the packed matrix (XGBoosterPredictFromDense with an __array_interface__ description of it), so
+// no DMatrix is built per batch. XGBoost's prediction is thread-safe; its result buffer belongs to
+// the calling thread until that thread's next call, so it is copied out at once. The predict
+// config needs "cache_id": 0 (no prediction cache).
 #include <xgboost/c_api.h>
 
+#include <optional>
+
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "ml/backends.h"
+#include "ml/xgboost_trees.h"
 
 namespace ark::ml {
 namespace {
@@ -20,7 +27,7 @@ std::string LastError() {
 
 class XgboostModel final : public Model {
  public:
-  static Result<std::unique_ptr<Model>> Load(const ModelSpec& spec) {
+  static Result<std::unique_ptr<Model>> Load(const ModelSpec& spec, bool native) {
     std::unique_ptr<XgboostModel> model(new XgboostModel(spec));
     if (XGBoosterCreate(nullptr, 0, &model->booster_) != 0) {
       return Status::Internal("{}: XGBoosterCreate failed: {}", model->Describe(), LastError());
@@ -54,8 +61,11 @@ class XgboostModel final : public Model {
           model->Describe(), spec.outputs.size());
     }
     model->output_names_ = {spec.outputs.empty() ? std::string("prediction") : spec.outputs[0]};
+    if (native) model->LoadNative();
     return std::unique_ptr<Model>(std::move(model));
   }
+
+  bool native() const { return native_.has_value(); }
 
   ~XgboostModel() override {
     if (booster_ != nullptr) XGBoosterFree(booster_);
@@ -64,6 +74,16 @@ class XgboostModel final : public Model {
  protected:
   Result<std::vector<Tensor>> Run(const float* data, int64_t rows,
                                   int64_t features) const override {
+    if (native_.has_value() && features == native_->features()) {
+      Tensor t;
+      t.rows = rows;
+      t.cols = native_->outputs();
+      t.values.resize(static_cast<size_t>(rows * t.cols));
+      native_->Predict(data, rows, t.values.data());
+      std::vector<Tensor> result;
+      result.push_back(std::move(t));
+      return result;
+    }
     std::string array =
         fmt::format(R"({{"data": [{}, true], "shape": [{}, {}], "typestr": "<f4", "version": 3}})",
                     reinterpret_cast<uintptr_t>(data), rows, features);
@@ -92,13 +112,37 @@ class XgboostModel final : public Model {
  private:
   explicit XgboostModel(ModelSpec spec) : Model(std::move(spec)) {}
 
+  // Reads the trees for XgboostTrees; a model it does not cover stays with the C API.
+  void LoadNative() {
+    bst_ulong len = 0;
+    const char* json = nullptr;
+    if (XGBoosterSaveModelToBuffer(booster_, R"({"format": "json"})", &len, &json) != 0) {
+      spdlog::debug("{}: predicting through the XGBoost C API (saving as JSON failed: {})",
+                    Describe(), LastError());
+      return;
+    }
+    Result<XgboostTrees> trees = XgboostTrees::FromJson(std::string_view(json, len));
+    if (!trees.ok()) {
+      spdlog::debug("{}: predicting through the XGBoost C API: {}", Describe(),
+                    trees.status().message());
+      return;
+    }
+    native_ = std::move(trees).value();
+  }
+
   BoosterHandle booster_ = nullptr;
+  std::optional<XgboostTrees> native_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Model>> LoadXgboostModel(const ModelSpec& spec) {
-  return XgboostModel::Load(spec);
+bool PredictsNatively(const Model& model) {
+  const auto* x = dynamic_cast<const XgboostModel*>(&model);
+  return x != nullptr && x->native();
+}
+
+Result<std::unique_ptr<Model>> LoadXgboostModel(const ModelSpec& spec, bool native) {
+  return XgboostModel::Load(spec, native);
 }
 
 }  // namespace ark::ml

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/column_builder.h"
+#include "core/raw_message.h"
 #include "ml/features.h"
 #include "ml/model_registry.h"
 
@@ -59,6 +60,12 @@ ColumnPtr Values(const ml::Tensor& t, const DataType& type) {
 }
 
 }  // namespace
+
+ModelProcessor::ModelProcessor(ModelProcessorOptions options) : options_(std::move(options)) {
+  for (const std::string& name : options_.inputs) {
+    input_labels_.push_back(fmt::format("column \"{}\"", name));
+  }
+}
 
 Result<std::unique_ptr<ModelProcessor>> ModelProcessor::Make(ModelProcessorOptions options) {
   const ml::Model& model = *options.model;
@@ -133,11 +140,12 @@ Status ModelProcessor::CheckWidths(const std::vector<int64_t>& widths) const {
   return Status::OK();
 }
 
-Result<Batch> ModelProcessor::Run(const Batch& batch) const {
+Result<Batch> ModelProcessor::Run(const Batch& batch, std::vector<Batch>* errors) const {
   const ml::Model& model = *options_.model;
   std::vector<ml::FeatureInput> inputs;
   inputs.reserve(options_.inputs.size());
-  for (const std::string& name : options_.inputs) {
+  for (size_t i = 0; i < options_.inputs.size(); ++i) {
+    const std::string& name = options_.inputs[i];
     ColumnPtr c = batch.ColumnByName(name);
     if (c == nullptr) {
       std::vector<std::string> have;
@@ -145,9 +153,11 @@ Result<Batch> ModelProcessor::Run(const Batch& batch) const {
       return Status::NotFound("{}: input column \"{}\" is not in the batch (columns: {})",
                               model.Describe(), name, fmt::join(have, ", "));
     }
-    inputs.push_back({fmt::format("column \"{}\"", name), std::move(c)});
+    inputs.push_back({input_labels_[i], std::move(c)});
   }
-  Result<ml::FeatureMatrix> m = ml::PackFeatures(inputs, batch.num_rows());
+  std::vector<ml::RejectedRow> rejected;
+  Result<ml::FeatureMatrix> m =
+      ml::PackValidRows(inputs, batch.num_rows(), model.features(), &rejected);
   if (!m.ok()) {
     return Status(m.status().code(), fmt::format("{}: {}", model.Describe(), m.status().message()));
   }
@@ -156,6 +166,27 @@ Result<Batch> ModelProcessor::Run(const Batch& batch) const {
                                    model.Describe(), model.features(),
                                    fmt::join(options_.inputs, ", "), m->cols);
   }
+  // Rows the model cannot take go to error_output, each with its own reason; the others go on.
+  if (!rejected.empty()) {
+    std::vector<int64_t> rows;
+    StringBuilder reasons;
+    for (const ml::RejectedRow& r : rejected) {
+      rows.push_back(r.row);
+      reasons.Append(fmt::format(
+          "{}: {}; {}", model.Describe(), r.reason,
+          r.problem == ml::RejectedRow::Problem::kNull
+              ? "a model needs a value in every input (replace nulls first, e.g. with COALESCE "
+                "in a sql processor, or filter those rows out)"
+              : "every row of a list input must hold the model's number of features"));
+    }
+    ARK_ASSIGN_OR_RETURN(
+        Batch bad,
+        TakeRows(batch, rows)
+            .SetColumn(Field(std::string(kErrorColumn), DataType::String()), reasons.Finish()));
+    errors->push_back(std::move(bad));
+    if (m->rows == 0) return TakeRows(batch, std::span<const int64_t>());
+  }
+  const Batch good = m->source_rows.empty() ? batch : TakeRows(batch, m->source_rows);
   ARK_ASSIGN_OR_RETURN(std::vector<ml::Tensor> out,
                        model.Infer(m->values.data(), m->rows, m->cols));
   if (model.features() <= 0) {
@@ -164,7 +195,7 @@ Result<Batch> ModelProcessor::Run(const Batch& batch) const {
     Status st = CheckWidths(widths);
     if (!st.ok()) return Status::InvalidArgument("{}", st.message());
   }
-  Batch result = batch;
+  Batch result = good;
   for (const ModelOutputColumn& c : options_.outputs) {
     const ml::Tensor& t = out[static_cast<size_t>(c.output_index)];
     const DataType type = ColumnType(c, t.cols);
@@ -187,8 +218,8 @@ Result<Batch> ModelProcessor::Run(const Batch& batch) const {
 
 Status ModelProcessor::Process(Batch batch, ProcessOutput* out) {
   if (batch.num_rows() == 0) return Status::OK();
-  ARK_ASSIGN_OR_RETURN(Batch result, Run(batch));
-  out->batches.push_back(std::move(result));
+  ARK_ASSIGN_OR_RETURN(Batch result, Run(batch, &out->errors));
+  if (result.num_rows() > 0) out->batches.push_back(std::move(result));
   return Status::OK();
 }
 

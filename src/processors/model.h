@@ -12,8 +12,10 @@
 //       - {name: species, argmax: true, labels: [setosa, versicolor, virginica]}
 //
 // The input columns are packed into one [rows, features] float32 matrix (ml/features.h: numbers
-// and lists of numbers, converted; a null or a row of another length fails the batch with the
-// column and row) and the model runs once over the whole batch. Each `outputs` entry adds (or
+// and lists of numbers, converted) and the model runs once over the whole batch. A row with a null
+// input or a list of another length (than the model's features, or than most rows when the model
+// does not say) is not scored: it goes to error_output with the column, the row and the problem,
+// and the other rows go on. Each `outputs` entry adds (or
 // replaces) one column from one model output:
 //   - the values: float32 (or float64) for an output of one value per row, list<float32> for a
 //     wider one (class probabilities, embeddings) — `type` picks, the default follows the width;
@@ -62,15 +64,18 @@ class ModelProcessor final : public Processor {
 
   Status Process(Batch batch, ProcessOutput* out) override;
 
-  // The batch with the output columns added.
-  Result<Batch> Run(const Batch& batch) const;
+  // The rows of `batch` the model could score, with the output columns added. Rows with a null
+  // input or a list of another length are appended to `errors` instead, each with its reason in
+  // `__error__` (naming the column, the row in `batch` and the problem).
+  Result<Batch> Run(const Batch& batch, std::vector<Batch>* errors) const;
 
  private:
-  explicit ModelProcessor(ModelProcessorOptions options) : options_(std::move(options)) {}
+  explicit ModelProcessor(ModelProcessorOptions options);
   // Whether `widths` (per model output) fit every output column; the error names the column.
   Status CheckWidths(const std::vector<int64_t>& widths) const;
 
   ModelProcessorOptions options_;
+  std::vector<std::string> input_labels_;  // "column \"amount\"", made once for the errors
 };
 
 void RegisterModelProcessor(Registry& registry);

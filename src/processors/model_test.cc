@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "config/yaml_loader.h"
 #include "core/column_builder.h"
 #include "ml/model_registry.h"
@@ -225,10 +227,94 @@ TEST_F(ModelProcessorTest, BatchErrors) {
                     Field("velocity", DataType::Float64()),
                     Field("distance_km", DataType::Float64())}),
       {amount.Finish(), o, o, o}, 2);
-  auto null = Run(**p, nulls);
-  ASSERT_FALSE(null.ok());
-  EXPECT_NE(null.status().message().find("column \"amount\" is null at row 1"), std::string::npos)
-      << null.status().message();
+  ProcessOutput split;
+  ASSERT_TRUE((*p)->Process(nulls, &split).ok());
+  ASSERT_EQ(split.batches.size(), 1u);
+  EXPECT_EQ(split.batches[0].num_rows(), 1);
+  ASSERT_EQ(split.errors.size(), 1u);
+  ASSERT_EQ(split.errors[0].num_rows(), 1);
+  EXPECT_EQ(split.errors[0].ColumnByName("amount")->IsNull(0), true);
+  EXPECT_EQ(split.errors[0].ColumnByName("__error__")->GetView(0),
+            "model \"fraud\" (xgboost, " + ml::testing::ModelPath("fraud.json") +
+                "): column \"amount\" is null at row 1; a model needs a value in every input "
+                "(replace nulls first, e.g. with COALESCE in a sql processor, or filter those "
+                "rows out)");
+}
+
+// A null or a list of the wrong width rejects its row only: the others are scored, in order.
+TEST_F(ModelProcessorTest, BadRowsGoToErrorsTheOthersAreScored) {
+  auto p = Make(R"(
+type: model
+model: classifier
+inputs: [features]
+outputs:
+  - {name: cls, output: probabilities, argmax: true}
+)");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ml::testing::Expected e = ReadExpected("classifier");
+  ASSERT_GE(e.rows, 5);
+  ListBuilder b(DataType::List(DataType::Float32()));
+  Int64Builder id(DataType::Int64());
+  for (int64_t r = 0; r < 5; ++r) {
+    id.Append(r);
+    if (r == 1) {
+      b.AppendNull();
+      continue;
+    }
+    b.Append();
+    auto& values = static_cast<Float32Builder&>(b.values());
+    const int64_t n = r == 3 ? e.features + 1 : e.features;  // row 3: one value too many
+    for (int64_t f = 0; f < n; ++f) {
+      if (r == 4 && f == 2) {
+        values.AppendNull();
+      } else {
+        values.Append(f < e.features ? e.inputs[r * e.features + f] : 0.0f);
+      }
+    }
+  }
+  Batch in(Schema::Make({Field("id", DataType::Int64()),
+                         Field("features", DataType::List(DataType::Float32()))}),
+           {id.Finish(), b.Finish()}, 5);
+  ProcessOutput out;
+  ASSERT_TRUE((*p)->Process(in, &out).ok());
+  ASSERT_EQ(out.batches.size(), 1u);
+  const Batch& good = out.batches[0];
+  ASSERT_EQ(good.num_rows(), 2);
+  for (int64_t i = 0; i < 2; ++i) {
+    const int64_t r = i == 0 ? 0 : 2;
+    EXPECT_EQ(good.ColumnByName("id")->data<int64_t>()[i], r);
+    const auto& probs = e.outputs["probabilities"][r];
+    EXPECT_EQ(good.ColumnByName("cls")->data<int64_t>()[i],
+              std::max_element(probs.begin(), probs.end()) - probs.begin());
+  }
+  ASSERT_EQ(out.errors.size(), 1u);
+  const Batch& bad = out.errors[0];
+  ASSERT_EQ(bad.num_rows(), 3);
+  const std::string model =
+      "model \"classifier\" (onnx, " + ml::testing::ModelPath("classifier.onnx") + "): ";
+  const std::string null_hint =
+      "; a model needs a value in every input (replace nulls first, e.g. with COALESCE in a sql "
+      "processor, or filter those rows out)";
+  std::vector<std::string> reasons;
+  for (int64_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(bad.ColumnByName("id")->data<int64_t>()[i], std::vector<int64_t>({1, 3, 4})[i]);
+    reasons.emplace_back(bad.ColumnByName("__error__")->GetView(i));
+  }
+  EXPECT_EQ(reasons,
+            (std::vector<std::string>{
+                model + "column \"features\" is null at row 1" + null_hint,
+                model + "column \"features\" holds 5 values at row 3, expected 4 (the "
+                        "model takes 4 features per row); every row of a list input must "
+                        "hold the model's number of features",
+                model + "column \"features\" has a null element at row 4 (index 2)" + null_hint}));
+
+  // Every row bad: nothing goes on, all go to errors.
+  Batch only_bad = TakeRows(in, std::vector<int64_t>{1, 3});
+  ProcessOutput none;
+  ASSERT_TRUE((*p)->Process(only_bad, &none).ok());
+  EXPECT_TRUE(none.batches.empty());
+  ASSERT_EQ(none.errors.size(), 1u);
+  EXPECT_EQ(none.errors[0].num_rows(), 2);
 }
 
 }  // namespace

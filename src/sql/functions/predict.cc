@@ -72,7 +72,8 @@ void RegisterPredictFunction(FunctionRegistry& registry) {
       {"machine learning", "predict(model string, feature, ...) → float32 | list<float32>",
        "Runs a model declared under `models:` once over the batch. Features are numbers or lists "
        "of numbers, packed in argument order; 'model:output' picks an output (default: the "
-       "first). A one-value output gives float32, a wider one list<float32>.",
+       "first). A one-value output gives float32, a wider one list<float32>. A row with a NULL "
+       "feature gets NULL.",
        "predict('fraud', amount, hour, velocity, distance_km) → 0.93"});
 }
 
