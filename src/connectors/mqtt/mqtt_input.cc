@@ -11,8 +11,11 @@ namespace ark {
 
 namespace {
 
-// Unacknowledged batches at which Read lets the next batch grow, and for how long at most.
-constexpr int64_t kBusyBatches = 2;
+// Unacknowledged batches at which Read lets the next batch grow, and for how long at most. One:
+// with two, the first runs at 10 k msg/s built a backlog (docs/benchmarks.md, MQTT, session 4) —
+// with acknowledgements flowing continuously, reads deliver a message or two, and each small
+// batch costs the output a broker round trip.
+constexpr int64_t kBusyBatches = 1;
 constexpr auto kMaxGrow = std::chrono::milliseconds(5);
 
 }  // namespace
@@ -28,94 +31,42 @@ MqttInput::MqttInput(MqttInputOptions options, std::unique_ptr<Decoder> decoder,
 MqttInput::~MqttInput() { (void)Close(); }
 
 Status MqttInput::Connect() {
-  if (session_ != nullptr) return Status::OK();
-  subscribed_ = false;
-  subscribe_mid_ = -1;
-  subscribe_error_.clear();
-  auto session = std::make_unique<MqttSession>(options_.connection,
-                                               static_cast<MqttSession::Handler*>(this), what_);
+  if (client_ != nullptr) return Status::OK();
+  auto client = std::make_unique<MqttClient>(options_.connection, options_.topics, options_.qos,
+                                             static_cast<MqttClient::Handler*>(this), what_);
   {
     std::lock_guard lock(acks_->mu);
-    acks_->session = session.get();
+    acks_->client = client.get();
     acks_->input = this;
-    acks_->last_release = std::chrono::steady_clock::now();
   }
-  Status st = session->Open();
+  Status st = client->Open();
   if (!st.ok()) {
     {
       std::lock_guard lock(acks_->mu);
-      acks_->session = nullptr;
-      ++acks_->generation;
-      acks_->received = acks_->written = acks_->released = 0;
-      acks_->draining = false;
+      acks_->client = nullptr;
     }
-    session->Stop();
+    client->Stop();
     return st;
   }
   spdlog::info("{}: subscribed to {} (qos {})", what_, fmt::join(options_.topics, ", "),
                options_.qos);
-  session_ = std::move(session);
-  session_->Start();
+  client_ = std::move(client);
+  client_->Start();
   return Status::OK();
 }
 
-bool MqttInput::OnConnected(MqttSession& session) {
-  std::vector<char*> topics;
-  topics.reserve(options_.topics.size());
-  for (std::string& t : options_.topics) topics.push_back(t.data());
-  int mid = -1;
-  int rc = mosquitto_subscribe_multiple(session.mosq(), &mid, static_cast<int>(topics.size()),
-                                        topics.data(), options_.qos, 0, nullptr);
-  if (rc != MOSQ_ERR_SUCCESS) {
-    subscribe_error_ = fmt::format("{}: subscribing failed: {}", what_, mosquitto_strerror(rc));
-    spdlog::error("{}", subscribe_error_);
-  }
-  subscribe_mid_ = mid;
-  return true;
-}
-
-void MqttInput::OnSubscribed(int mid, const std::vector<int>& granted) {
-  if (mid != subscribe_mid_) return;
-  std::vector<std::string> refused;
-  for (size_t i = 0; i < granted.size() && i < options_.topics.size(); ++i) {
-    if (granted[i] >= 0x80) refused.push_back(options_.topics[i]);
-  }
-  if (!refused.empty()) {
-    subscribe_error_ = fmt::format(
-        "{}: the broker refused the subscription to {} (not allowed "
-        "for this user, or an invalid filter)",
-        what_, fmt::join(refused, ", "));
-    spdlog::error("{}", subscribe_error_);
-    return;
-  }
-  subscribed_ = true;
-}
-
-Result<bool> MqttInput::Ready() {
-  if (!subscribe_error_.empty()) return Status::ConfigError("{}", subscribe_error_);
-  return subscribed_;
-}
-
-void MqttInput::OnMessage(const mosquitto_message& message) {
-  const bool needs_ack = message.qos > 0;
-  uint64_t generation;
-  {
-    std::lock_guard lock(acks_->mu);
-    if (needs_ack) ++acks_->received;
-    generation = acks_->generation;
-  }
+void MqttInput::OnMessage(const mqtt::Publish& message, uint64_t connection, uint64_t seq) {
   {
     std::lock_guard lock(mu_);
     if (pending_.num_rows() == 0) first_arrival_ = std::chrono::steady_clock::now();
-    if (generation != pending_generation_) {
-      // Rows of a lost connection stay (they were received); their acknowledgement is void.
-      pending_generation_ = generation;
-      pending_to_ack_ = 0;
+    if (seq != MqttClient::kNoAck) {
+      if (connection != pending_acks_.connection || pending_acks_.first == pending_acks_.end) {
+        // Rows of a lost connection stay (they were received); their acknowledgement is void.
+        pending_acks_ = {connection, seq, seq};
+      }
+      pending_acks_.end = seq + 1;
     }
-    if (needs_ack) ++pending_to_ack_;
-    std::string_view payload(static_cast<const char*>(message.payload),
-                             message.payload == nullptr ? 0 : message.payloadlen);
-    pending_.Add(payload, {.source = message.topic == nullptr ? "" : message.topic});
+    pending_.Add(message.payload, {.source = message.topic});
     reading_ = true;
     if (pending_.num_rows() < options_.batch_size) return;  // Read waits for the burst's end
   }
@@ -136,41 +87,9 @@ void MqttInput::OnReadDone() {
   arrived_.notify_one();
 }
 
-void MqttInput::OnDisconnected() {
-  OnReadDone();
-  std::lock_guard lock(acks_->mu);
-  ++acks_->generation;
-  acks_->received = 0;
-  acks_->written = 0;
-  acks_->released = 0;
-  acks_->draining = false;
-  acks_->last_release = std::chrono::steady_clock::now();
-}
-
-bool MqttInput::MayWrite() {
-  std::lock_guard lock(acks_->mu);
-  if (acks_->written != acks_->received) return false;
-  // Everything libmosquitto queued acknowledges written messages: the session sends it now.
-  acks_->released = acks_->received;
-  acks_->draining = false;
-  acks_->last_release = std::chrono::steady_clock::now();
-  return true;
-}
+void MqttInput::OnDisconnected() { OnReadDone(); }
 
 bool MqttInput::ReadPaused() {
-  {
-    std::lock_guard lock(acks_->mu);
-    if (acks_->written < acks_->received) {
-      // Drain: read nothing more until the pipeline wrote what it has, so that the gate opens
-      // and the acknowledgements go out (the ack callback wakes the session).
-      if (!acks_->draining &&
-          (acks_->received - acks_->released >= options_.drain_at ||
-           std::chrono::steady_clock::now() - acks_->last_release >= options_.release_interval)) {
-        acks_->draining = true;
-      }
-      if (acks_->draining) return true;
-    }
-  }
   std::lock_guard lock(mu_);
   full_ =
       pending_.num_rows() >= options_.batch_size || pending_.value_bytes() >= kMaxRawBatchBytes / 2;
@@ -183,10 +102,9 @@ Result<InputBatch> MqttInput::Read(std::stop_token stop) {
     ready_.pop_front();
     return b;
   }
-  if (session_ == nullptr) ARK_RETURN_IF_ERROR(Connect());
+  if (client_ == nullptr) ARK_RETURN_IF_ERROR(Connect());
   Batch raw;
-  uint64_t generation;
-  int64_t to_ack;
+  AckRange to_ack;
   bool wake;
   {
     std::unique_lock lock(mu_);
@@ -209,26 +127,24 @@ Result<InputBatch> MqttInput::Read(std::stop_token stop) {
                           [&] { return pending_.num_rows() >= options_.batch_size; });
     }
     raw = pending_.Finish();
-    generation = pending_generation_;
-    to_ack = pending_to_ack_;
-    pending_to_ack_ = 0;
+    to_ack = pending_acks_;
+    pending_acks_.first = pending_acks_.end;
     wake = full_;
     full_ = false;
   }
-  if (wake) session_->Wake();  // reading was paused on the full batch
-  return MakeBatch(std::move(raw), generation, to_ack);
+  if (wake) client_->Wake();  // reading was paused on the full batch
+  return MakeBatch(std::move(raw), to_ack);
 }
 
-Result<InputBatch> MqttInput::MakeBatch(Batch raw, uint64_t generation, int64_t to_ack) {
+Result<InputBatch> MqttInput::MakeBatch(Batch raw, AckRange to_ack) {
   acks_->batches_out.fetch_add(1, std::memory_order_acq_rel);
-  AckToken token = AckToken::Make([acks = acks_, generation, to_ack] {
+  AckToken token = AckToken::Make([acks = acks_, to_ack] {
     std::lock_guard lock(acks->mu);
     acks->batches_out.fetch_sub(1, std::memory_order_acq_rel);
     if (acks->input != nullptr) acks->input->BatchAcked();
-    if (to_ack == 0 || acks->generation != generation) return;
-    acks->written += to_ack;
-    // The gate can open (and a drain end): the network thread sends the acknowledgements.
-    if (acks->written == acks->received && acks->session != nullptr) acks->session->Wake();
+    // The client sends the PUBACKs / PUBRECs once the batches before this one were written too.
+    if (acks->client != nullptr)
+      acks->client->Acknowledge(to_ack.connection, to_ack.first, to_ack.end);
   });
   Batch rows = raw;
   std::optional<Batch> errors;
@@ -290,10 +206,10 @@ Status MqttInput::Close() {
   closed_ = true;
   {
     std::lock_guard lock(acks_->mu);
-    acks_->session = nullptr;
+    acks_->client = nullptr;
     acks_->input = nullptr;
   }
-  if (session_ != nullptr) session_->Stop();
+  if (client_ != nullptr) client_->Stop();
   return Status::OK();
 }
 
@@ -301,7 +217,7 @@ namespace {
 
 ConfigSpec MqttInputSpec() {
   ConfigSpec spec(
-      "Subscribes to topics on an MQTT broker (MQTT 3.1.1, libmosquitto). Each message becomes a "
+      "Subscribes to topics on an MQTT broker (MQTT 5 or 3.1.1). Each message becomes a "
       "row: `__value__` holds the payload and `__meta_source` the topic it was published to. "
       "QoS 1/2 messages are acknowledged to the broker only after every output wrote them; with "
       "`clean_session: false` what was not acknowledged is redelivered after a restart of the "
@@ -325,9 +241,9 @@ ConfigSpec MqttInputSpec() {
       .OneOf({"5", "3.1.1"});
   spec.Int("receive_maximum",
            "QoS 1/2 messages the broker may send before they are acknowledged (MQTT 5 Receive "
-           "Maximum). Acknowledgements go out only after the outputs wrote the messages, so this "
-           "bounds the messages in the pipeline; reading pauses at half of it until they are "
-           "written and acknowledged. With `protocol: \"3.1.1\"` set it to the broker's limit.")
+           "Maximum). Each message is acknowledged once the outputs wrote it, so this bounds the "
+           "messages in the pipeline. With `protocol: \"3.1.1\"` the broker's own limit applies "
+           "instead.")
       .Default("1000")
       .Min(1)
       .Max(65535);
@@ -366,8 +282,6 @@ void RegisterMqttInput(Registry& registry) {
         o.connection.protocol =
             cfg.GetString("protocol") == "5" ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311;
         o.connection.receive_maximum = static_cast<int>(cfg.GetInt("receive_maximum"));
-        o.drain_at = std::max<int64_t>(1, o.connection.receive_maximum / 2);
-        o.release_interval = std::chrono::seconds(o.connection.keep_alive_s) / 2;
         o.batch_size = cfg.GetInt("batch_size");
         o.linger = cfg.GetDuration("linger");
         std::unique_ptr<Decoder> decoder;

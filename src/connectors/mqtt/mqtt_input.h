@@ -7,30 +7,24 @@
 //
 // Batching: Read returns as soon as a message is there, with everything that arrived meanwhile
 // (what one read of the socket delivered, at least), up to `batch_size` rows; with `linger`, it
-// waits up to that long after the first message for the batch to fill. While two batches handed
-// out are not yet acknowledged (written), Read lets the next one grow — until one of them is, the
-// batch is full, or 5 ms passed — instead of queueing many small batches behind a busy output
-// (the output writes one batch per broker round trip). Reading the socket goes on meanwhile.
+// waits up to that long after the first message for the batch to fill. While a batch handed out
+// is not yet acknowledged (written), Read lets the next one grow — until it is, the batch is
+// full, or 5 ms passed — instead of queueing many small batches behind a busy output (the output
+// writes one batch per broker round trip): under a steady stream the batch size follows the
+// pipeline's round trip. Reading the socket goes on meanwhile.
 //
-// Delivery: QoS 1 and 2 messages are acknowledged to the broker (PUBACK / PUBCOMP) only after
-// the outputs wrote them. libmosquitto 2.0 queues those acknowledgements itself as the messages
-// arrive, so the input holds the connection's writes (MqttSession's gate) until every QoS 1/2
-// message received on the connection has been written; then they all go out together
-// ("released"). Many batches can be in the pipeline meanwhile: the broker may send up to
-// `receive_maximum` unacknowledged messages (an MQTT 5 CONNECT property), and the input reads on
-// while they are processed. For the gate to open under a continuous stream, the input pauses
-// reading ("drains") once `receive_maximum / 2` messages wait for their release, or when the last
-// release is older than half the keep-alive interval (PINGREQ waits behind the gate too): the
-// batches in the pipeline are written, everything goes out, reading resumes — and meanwhile the
-// broker can still send the other half of its window into the socket. With
-// `clean_session: false` a restart of the broker or of the engine redelivers whatever was not
-// acknowledged (at-least-once; duplicates are possible, loss is not). QoS 2 messages reach us
-// only after their PUBREC: a QoS 2 message survives a broker restart but not an engine crash
-// between PUBREC and PUBCOMP (the state lives in libmosquitto's memory) — QoS 1 is the safer
-// choice for crash safety.
+// Delivery: QoS 1 and 2 messages are acknowledged to the broker (PUBACK / PUBREC) only after
+// the outputs wrote them, each as soon as its batch (and every batch before it: MQTT wants the
+// acknowledgements in order) was written. The input has its own MQTT client (MqttClient) for
+// this; reading goes on all the while, and the broker sends at most `receive_maximum`
+// unacknowledged messages (an MQTT 5 CONNECT property), which bounds the messages in the
+// pipeline. With `clean_session: false` a restart of the broker or of the engine redelivers
+// whatever was not acknowledged (at-least-once; duplicates are possible, loss is not). QoS 2:
+// the PUBREC, too, waits for the outputs, so the broker keeps the message until it is written;
+// a message redelivered after a reconnect may arrive twice.
 //
 // Thread-safety: Connect/Read/Close on the reader thread (Input contract). The network thread
-// (MqttSession) fills the pending batch; acknowledgement callbacks may run on any thread.
+// (MqttClient) fills the pending batch; acknowledgement callbacks may run on any thread.
 #pragma once
 
 #include <atomic>
@@ -44,7 +38,7 @@
 #include <vector>
 
 #include "codec/codec.h"
-#include "connectors/mqtt/mqtt_session.h"
+#include "connectors/mqtt/mqtt_client.h"
 #include "core/raw_message.h"
 #include "runtime/input.h"
 #include "runtime/registry.h"
@@ -57,13 +51,9 @@ struct MqttInputOptions {
   int qos = 1;
   int64_t batch_size = 1000;
   std::chrono::nanoseconds linger{0};
-  // Unreleased QoS 1/2 messages at which reading pauses until they are written and released.
-  int64_t drain_at = 5000;
-  // Longest time between two releases while messages wait (then reading pauses likewise).
-  std::chrono::nanoseconds release_interval = std::chrono::seconds(30);
 };
 
-class MqttInput final : public Input, private MqttSession::Handler {
+class MqttInput final : public Input, private MqttClient::Handler {
  public:
   MqttInput(MqttInputOptions options, std::unique_ptr<Decoder> decoder, ComponentContext ctx);
   ~MqttInput() override;
@@ -78,53 +68,43 @@ class MqttInput final : public Input, private MqttSession::Handler {
   // State shared with acknowledgement callbacks, which may outlive the input.
   struct AckState {
     std::mutex mu;
-    uint64_t generation = 0;  // connection number; acks of older connections are void
-    int64_t received = 0;     // QoS 1/2 messages received on this connection
-    int64_t written = 0;      // ... of which the outputs wrote
-    int64_t released = 0;     // ... whose acknowledgements the session may have sent
-    bool draining = false;    // reading paused until written == received
-    std::chrono::steady_clock::time_point last_release;  // the gate was last open
-    MqttSession* session = nullptr;  // to wake; null once the input closed. GUARDED_BY(mu)
-    MqttInput* input = nullptr;      // to wake Read; null once the input closed. GUARDED_BY(mu)
+    MqttClient* client = nullptr;  // to acknowledge; null once the input closed. GUARDED_BY(mu)
+    MqttInput* input = nullptr;    // to wake Read; null once the input closed. GUARDED_BY(mu)
     std::atomic<int64_t> batches_out{0};  // batches handed out and not yet acknowledged
   };
+  // The QoS 1/2 messages of one batch: sequence numbers [first, end) of connection `connection`.
+  struct AckRange {
+    uint64_t connection = 0;
+    uint64_t first = 0;
+    uint64_t end = 0;
+  };
 
-  // MqttSession::Handler (network thread).
-  bool OnConnected(MqttSession& session) override;
-  void OnMessage(const mosquitto_message& message) override;
-  void OnSubscribed(int mid, const std::vector<int>& granted) override;
+  // MqttClient::Handler (network thread).
+  void OnMessage(const mqtt::Publish& message, uint64_t connection, uint64_t seq) override;
   void OnReadDone() override;
   void OnDisconnected() override;
-  bool MayWrite() override;
   bool ReadPaused() override;
-  Result<bool> Ready() override;
 
   // A batch handed out was acknowledged (any thread; called with AckState::mu held).
   void BatchAcked();
   // Builds the InputBatch of the rows taken from the pending builder.
-  Result<InputBatch> MakeBatch(Batch raw, uint64_t generation, int64_t to_ack);
+  Result<InputBatch> MakeBatch(Batch raw, AckRange to_ack);
 
   MqttInputOptions options_;
   std::unique_ptr<Decoder> decoder_;
   ComponentContext ctx_;
   std::string what_;
   std::shared_ptr<AckState> acks_;
-  std::unique_ptr<MqttSession> session_;
+  std::unique_ptr<MqttClient> client_;
 
   // Pending messages, filled by the network thread.
   std::mutex mu_;
   std::condition_variable_any arrived_;
   RawBatchBuilder pending_{RawBatchBuilder::kSource};    // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point first_arrival_;  // of pending_'s first row
-  uint64_t pending_generation_ = 0;                      // GUARDED_BY(mu_)
-  int64_t pending_to_ack_ = 0;  // QoS 1/2 rows of pending_generation_ in pending_
-  bool reading_ = false;        // the network thread is amid a read burst; GUARDED_BY(mu_)
-  bool full_ = false;           // reading paused on a full pending batch; GUARDED_BY(mu_)
-
-  // Subscription state of the first connection (network thread / Connect).
-  int subscribe_mid_ = -1;
-  bool subscribed_ = false;
-  std::string subscribe_error_;
+  AckRange pending_acks_;  // QoS 1/2 rows in pending_ (of its last connection); GUARDED_BY(mu_)
+  bool reading_ = false;   // the network thread is amid a read burst; GUARDED_BY(mu_)
+  bool full_ = false;      // reading paused on a full pending batch; GUARDED_BY(mu_)
 
   std::deque<InputBatch> ready_;  // slices of an oversized take (reader thread)
   bool closed_ = false;

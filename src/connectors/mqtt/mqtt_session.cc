@@ -31,18 +31,6 @@ int ToMillis(std::chrono::nanoseconds d) {
   return static_cast<int>(std::clamp<int64_t>(ms, 0, 60'000));
 }
 
-// Asks the kernel to acknowledge what arrives on `sock` at once instead of delaying the TCP ACK
-// (up to 40 ms on Linux) in the hope of piggybacking it on data. Brokers write small packets with
-// Nagle's algorithm on (mosquitto's set_tcp_nodelay defaults to false): the broker holds every
-// further PUBACK or PUBLISH until the previous one is acknowledged. A client that answers at once
-// (mosquitto_sub) piggybacks that ACK; ours often has nothing to send — the output waits for all
-// PUBACKs of a batch, the input holds its PUBACKs until the outputs wrote — so without this each
-// such wait costs a delayed ACK. The flag is not sticky: set it again before every wait.
-void QuickAck(int sock) {
-  int one = 1;
-  (void)::setsockopt(sock, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
-}
-
 // TCP_CORK on `sock`: while set, the kernel sends only full segments; clearing it sends the rest.
 void Cork(int sock, bool on) {
   int v = on ? 1 : 0;
@@ -53,6 +41,11 @@ void Cork(int sock, bool on) {
 bool IsErrorLog(int level) { return (level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING)) != 0; }
 
 }  // namespace
+
+void TcpQuickAck(int sock) {
+  int one = 1;
+  (void)::setsockopt(sock, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+}
 
 std::string MqttConnectionOptions::Address() const {
   return fmt::format("{}://{}:{}", tls.enabled ? "mqtts" : "mqtt", host, port);
@@ -222,9 +215,6 @@ Status MqttSession::Create() {
   mosquitto_threaded_set(m, true);
   mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, options_.protocol);
   mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
-  if (options_.protocol == MQTT_PROTOCOL_V5 && options_.receive_maximum > 0) {
-    mosquitto_int_option(m, MOSQ_OPT_RECEIVE_MAXIMUM, options_.receive_maximum);
-  }
   if (options_.max_inflight > 0) {
     mosquitto_max_inflight_messages_set(m, static_cast<unsigned>(options_.max_inflight));
   }
@@ -250,34 +240,18 @@ Status MqttSession::Create() {
   }
   mosquitto_connect_callback_set(m, &MqttSession::OnConnectCb);
   mosquitto_disconnect_callback_set(m, &MqttSession::OnDisconnectCb);
-  mosquitto_message_callback_set(m, &MqttSession::OnMessageCb);
-  mosquitto_subscribe_callback_set(m, &MqttSession::OnSubscribeCb);
   mosquitto_publish_callback_set(m, &MqttSession::OnPublishCb);
   return Status::OK();
 }
 
-void MqttSession::OnConnectCb(mosquitto* m, void* self, int rc) {
+void MqttSession::OnConnectCb(mosquitto*, void* self, int rc) {
   auto* s = static_cast<MqttSession*>(self);
   s->connack_seen_ = true;
   s->connack_rc_ = rc;
-  if (rc != 0) return;
-  if (s->handler_->OnConnected(*s) && mosquitto_want_write(m)) {
-    // Only SUBSCRIBE is queued at this point (a reconnect drops the old connection's packets).
-    (void)mosquitto_loop_write(m, 1);
-  }
 }
 
 void MqttSession::OnDisconnectCb(mosquitto*, void* self, int) {
   static_cast<MqttSession*>(self)->connected_ = false;
-}
-
-void MqttSession::OnMessageCb(mosquitto*, void* self, const mosquitto_message* msg) {
-  static_cast<MqttSession*>(self)->handler_->OnMessage(*msg);
-}
-
-void MqttSession::OnSubscribeCb(mosquitto*, void* self, int mid, int count, const int* granted) {
-  std::vector<int> g(granted, granted + count);
-  static_cast<MqttSession*>(self)->handler_->OnSubscribed(mid, g);
 }
 
 void MqttSession::OnPublishCb(mosquitto*, void* self, int mid) {
@@ -322,10 +296,10 @@ Status MqttSession::LoopStatus(int rc, std::string_view during) const {
 Status MqttSession::Open() {
   ARK_RETURN_IF_ERROR(Create());
   std::stop_source never;
-  return ConnectOnce(never.get_token(), /*wait_ready=*/true);
+  return ConnectOnce(never.get_token());
 }
 
-Status MqttSession::ConnectOnce(std::stop_token stop, bool wait_ready) {
+Status MqttSession::ConnectOnce(std::stop_token stop) {
   connack_seen_ = false;
   connack_rc_ = -1;
   connected_ = false;
@@ -352,11 +326,7 @@ Status MqttSession::ConnectOnce(std::stop_token stop, bool wait_ready) {
   if (rc != MOSQ_ERR_SUCCESS) return LoopStatus(rc, "connecting to");
   const auto deadline = std::chrono::steady_clock::now() + options_.connect_timeout;
   while (true) {
-    if (connack_seen_ && connack_rc_ == 0) {
-      if (!wait_ready) break;
-      ARK_ASSIGN_OR_RETURN(bool ready, handler_->Ready());
-      if (ready) break;
-    }
+    if (connack_seen_ && connack_rc_ == 0) break;
     if (stop.stop_requested()) return Status::Cancelled("{}: stopped while connecting", what_);
     auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::nanoseconds::zero()) {
@@ -378,11 +348,10 @@ Status MqttSession::ConnectOnce(std::stop_token stop, bool wait_ready) {
 Status MqttSession::Step(int timeout_ms) {
   const int sock = mosquitto_socket(mosq_);
   if (sock < 0) return Status::Unavailable("{}: not connected to {}", what_, options_.Address());
-  const bool read = !(connected_ && handler_->ReadPaused());
-  const bool write = handler_->MayWrite() && mosquitto_want_write(mosq_);
-  pollfd fds[2] = {{sock, static_cast<short>((read ? POLLIN : 0) | (write ? POLLOUT : 0)), 0},
+  const bool write = mosquitto_want_write(mosq_);
+  pollfd fds[2] = {{sock, static_cast<short>(POLLIN | (write ? POLLOUT : 0)), 0},
                    {wake_fd_, POLLIN, 0}};
-  QuickAck(sock);
+  TcpQuickAck(sock);
   if (::poll(fds, 2, timeout_ms) < 0 && errno != EINTR) {
     return Status::FromErrno(errno, fmt::format("{}: waiting on the socket", what_));
   }
@@ -392,21 +361,16 @@ Status MqttSession::Step(int timeout_ms) {
   }
   // Data decrypted ahead inside OpenSSL does not show up in poll: with TLS, always try reading.
   const bool readable =
-      (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0 || (read && options_.tls.enabled);
+      (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0 || options_.tls.enabled;
   if (readable) {
     for (int i = 0; i < 256; ++i) {
       errno = 0;
       int rc = mosquitto_loop_read(mosq_, 1);
-      if (rc != MOSQ_ERR_SUCCESS) {
-        handler_->OnReadDone();
-        return LoopStatus(rc, "reading from");
-      }
+      if (rc != MOSQ_ERR_SUCCESS) return LoopStatus(rc, "reading from");
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      if (connected_ && handler_->ReadPaused()) break;
     }
-    handler_->OnReadDone();
   }
-  if (handler_->MayWrite() && mosquitto_want_write(mosq_)) {
+  if (mosquitto_want_write(mosq_)) {
     // libmosquitto sends every packet on its own (with TCP_NODELAY, each in its own segment):
     // corked, a burst of PUBACKs or of a batch's PUBLISHes leaves in full segments instead.
     Cork(sock, true);
@@ -432,7 +396,7 @@ void MqttSession::Run(std::stop_token stop) {
   bool lost_logged = false;
   while (!stop.stop_requested()) {
     if (!connected_) {
-      Status st = ConnectOnce(stop, /*wait_ready=*/false);
+      Status st = ConnectOnce(stop);
       if (stop.stop_requested()) break;
       if (!st.ok()) {
         auto delay = backoff.Next();
@@ -449,14 +413,13 @@ void MqttSession::Run(std::stop_token stop) {
     Status st = Step(1000);
     if (!st.ok()) {
       connected_ = false;
-      handler_->OnDisconnected();
       if (!lost_logged) {
         spdlog::warn("{}: lost the connection: {}; reconnecting", what_, st.message());
         lost_logged = true;
       }
     }
   }
-  CloseConnection(/*graceful=*/handler_->MayWrite());
+  CloseConnection(/*graceful=*/true);
 }
 
 void MqttSession::CloseConnection(bool graceful) {
@@ -484,7 +447,7 @@ void MqttSession::Stop() {
     Wake();
     thread_.join();
   } else {
-    CloseConnection(/*graceful=*/handler_->MayWrite());
+    CloseConnection(/*graceful=*/true);
   }
   if (mosq_ != nullptr) {
     mosquitto_destroy(mosq_);

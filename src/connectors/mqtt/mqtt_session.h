@@ -1,20 +1,16 @@
-// MqttSession: one libmosquitto client connection with its own network thread, shared by the
-// `mqtt` input and output. It owns the connection options every MQTT component takes (ArkFlow's
-// `host`, `port`, `client_id`, `username`, `password`, `keep_alive`, `clean_session`, plus `tls`),
-// connects, reconnects with exponential backoff after a loss, and tells its Handler what happens.
+// MqttSession: one libmosquitto client connection with its own network thread, used by the
+// `mqtt` output. The connection options every MQTT component takes (ArkFlow's `host`, `port`,
+// `client_id`, `username`, `password`, `keep_alive`, `clean_session`, plus `tls`) are declared
+// and read here for the input too (which has its own client, mqtt_client.h). The session
+// connects, reconnects with exponential backoff after a loss, and tells its Handler when a
+// publish was acknowledged.
 //
-// Why it runs its own loop (mosquitto_loop_read/write/misc around poll) rather than
-// mosquitto_loop_start: libmosquitto 2.0 has no manual acknowledgements (mosquitto_manual_ack
-// arrived in 2.1). It queues the PUBACK of a QoS 1 message (the PUBCOMP of QoS 2) before it
-// hands the message to the application. The session writes queued packets only while
-// Handler::MayWrite() says so; the input allows writing only when every QoS 1/2 message received
-// on the current connection has been written by the outputs, so a PUBACK never leaves before the
-// data is safe. PINGREQ and SUBSCRIBE wait behind the same gate (they share libmosquitto's queue).
-// The protocol is MQTT 3.1.1 or 5; with 5 the CONNECT carries `receive_maximum` (how many QoS 1/2
-// messages the broker may send before they are acknowledged) and, for a persistent session
-// (`clean_session: false`), a session expiry interval of "never".
+// It runs libmosquitto's loop itself (mosquitto_loop_read/write/misc around poll, rather than
+// mosquitto_loop_start) to cork each burst of writes and to renew TCP_QUICKACK before every wait.
+// The protocol is MQTT 3.1.1 unless the options say 5; with 5 and a persistent session
+// (`clean_session: false`) the CONNECT asks for a session expiry interval of "never".
 //
-//   MqttSession session(options, &handler, "mqtt input");
+//   MqttSession session(options, &handler, "mqtt output");
 //   ARK_RETURN_IF_ERROR(session.Open());   // first connection, synchronously: auth errors here
 //   session.Start();                       // network thread: traffic, keep-alive, reconnects
 //   ...
@@ -78,6 +74,15 @@ void AddMqttConnectionOptions(ConfigSpec& spec);
 // Reads them back; checks what the spec cannot (client_id length, TLS files exist).
 Result<MqttConnectionOptions> ReadMqttConnectionOptions(const ComponentConfig& cfg);
 
+// Asks the kernel to acknowledge what arrives on `sock` at once instead of delaying the TCP ACK
+// (up to 40 ms on Linux) in the hope of piggybacking it on data. Brokers write small packets with
+// Nagle's algorithm on (mosquitto's set_tcp_nodelay defaults to false): the broker holds every
+// further PUBACK or PUBLISH until the previous one is acknowledged. A client that answers at once
+// (mosquitto_sub) piggybacks that ACK; ours often has nothing to send (the output waits for all
+// PUBACKs of a batch, the input's acknowledgements wait for the outputs), so without this each
+// such wait costs a delayed ACK. The flag is not sticky: set it again before every wait.
+void TcpQuickAck(int sock);
+
 // Maps a CONNACK refusal (an MQTT 3.1.1 return code, or an MQTT 5 reason code >= 128) to a
 // Status: bad credentials and "not authorised" are ConfigError (retrying cannot help), "server
 // unavailable" (and for MQTT 5 "server busy", "quota exceeded", "connection rate exceeded") is
@@ -89,55 +94,26 @@ class MqttSession {
   class Handler {
    public:
     virtual ~Handler() = default;
-    // The broker accepted the connection (first or after a reconnect). Subscribe here. Returns
-    // true to have what was queued written at once, before any message of this connection can
-    // close the write gate (only for clients that publish nothing: the output returns false).
-    virtual bool OnConnected(MqttSession& session) {
-      (void)session;
-      return false;
-    }
-    // A message arrived. `message` is valid during the call only.
-    virtual void OnMessage(const mosquitto_message& message) { (void)message; }
-    // The broker acknowledged the subscription request `mid`; `granted` holds one QoS per topic
-    // (0x80 = refused).
-    virtual void OnSubscribed(int mid, const std::vector<int>& granted) {
-      (void)mid;
-      (void)granted;
-    }
     // A QoS 1/2 publish was acknowledged (PUBACK / PUBCOMP); QoS 0: handed to the socket.
     virtual void OnPublished(int mid) { (void)mid; }
-    // The session read what the socket held (or stopped on ReadPaused): the messages delivered
-    // since the last call form one burst. Also called when reading failed.
-    virtual void OnReadDone() {}
-    // The connection was lost; the session reconnects on its own.
-    virtual void OnDisconnected() {}
-    // May queued packets (acknowledgements among them) be written now?
-    virtual bool MayWrite() { return true; }
-    // Should the session stop reading (its consumer is full, or the acknowledgements must go out
-    // first)? Asked before each wait on the socket; Wake() makes the session ask again.
-    virtual bool ReadPaused() { return false; }
-    // Open() returns once this holds (after CONNACK), e.g. "every subscription was granted";
-    // an error status here fails Open.
-    virtual Result<bool> Ready() { return true; }
   };
 
-  // `what` names the component in messages and logs ("mqtt input").
+  // `what` names the component in messages and logs ("mqtt output (mqtt://h:1883)").
   MqttSession(MqttConnectionOptions options, Handler* handler, std::string what);
   ~MqttSession();
   MqttSession(const MqttSession&) = delete;
   MqttSession& operator=(const MqttSession&) = delete;
 
-  // Connects and waits for the CONNACK and Handler::Ready(). Unavailable when the broker cannot
-  // be reached (retried by the runtime), ConfigError when it refuses the credentials.
+  // Connects and waits for the CONNACK. Unavailable when the broker cannot be reached (retried
+  // by the runtime), ConfigError when it refuses the credentials.
   Status Open();
   // Starts the network thread (after a successful Open).
   void Start();
-  // Stops the network thread and disconnects: cleanly (DISCONNECT after the queued packets) when
-  // the handler allows writing, else by closing the socket so the broker redelivers what was not
-  // acknowledged. Idempotent.
+  // Stops the network thread and disconnects cleanly (DISCONNECT after the queued packets).
+  // Idempotent.
   void Stop();
 
-  // Makes the network thread look at its queues again (packets to write, reading resumed).
+  // Makes the network thread look at its queues again (packets to write).
   void Wake();
 
   mosquitto* mosq() const { return mosq_; }
@@ -149,16 +125,13 @@ class MqttSession {
  private:
   static void OnConnectCb(mosquitto* m, void* self, int rc);
   static void OnDisconnectCb(mosquitto* m, void* self, int rc);
-  static void OnMessageCb(mosquitto* m, void* self, const mosquitto_message* msg);
-  static void OnSubscribeCb(mosquitto* m, void* self, int mid, int count, const int* granted);
   static void OnPublishCb(mosquitto* m, void* self, int mid);
   static void OnLogCb(mosquitto* m, void* self, int level, const char* text);
 
   Status Create();
-  // One connection attempt: TCP (+TLS) connect, CONNACK and, when `wait_ready`,
-  // Handler::Ready(), within the connect timeout.
-  Status ConnectOnce(std::stop_token stop, bool wait_ready);
-  // One poll round: reads, writes (when allowed), keep-alive. An error means the connection is
+  // One connection attempt: TCP (+TLS) connect and CONNACK within the connect timeout.
+  Status ConnectOnce(std::stop_token stop);
+  // One poll round: reads, writes, keep-alive. An error means the connection is
   // gone. `timeout_ms` bounds the wait.
   Status Step(int timeout_ms);
   Status LoopStatus(int rc, std::string_view during) const;

@@ -20,6 +20,8 @@ Cases:
                   far beyond mosquitto's window of 20 for 3.1.1 clients — and the broker log shows
                   no acknowledgement from the input; the engine is then killed, and a new one
                   gets all 300 again (nothing was acknowledged before the output wrote it).
+  qos2            QoS 2 into the input, MQTT 5 and 3.1.1: every message once, in order, and the
+                  broker's log shows the whole exchange (PUBREC, PUBREL, PUBCOMP) once per message.
   tls             both directions over TLS with a CA made at test time; without the CA the engine
                   exits non-zero with the certificate verification error.
   auth            a broker with a password file: wrong password → exit code 1 and a message naming
@@ -393,6 +395,37 @@ def case_held(binary, tmp, cleanup):
     check(got == messages, f"redelivered {len(got)} lines; want the {n} messages in order")
 
 
+def case_qos2(binary, tmp, cleanup):
+    # log_type debug: the broker logs each packet of the QoS 2 exchange with the input.
+    broker = cleanup(Mosquitto(extra_conf="log_type debug")).start()
+    for protocol in ["5", "3.1.1"]:
+        client_id = f"ark-q2-{protocol}"
+        config = HEAD + f"""  - input:
+      type: mqtt
+      {connection(broker, client_id, f'protocol: "{protocol}"')}      topics: ["q2/{protocol}"]
+      qos: 2
+    output:
+      type: stdout
+      codec: {{type: json}}
+"""
+        ark = cleanup(Arkflow(binary, tmp, f"qos2_{protocol}", config))
+        wait_subscribed(broker, client_id, f"q2/{protocol}")
+        n = 50
+        lines = [f"exactly {i:02d}" for i in range(n)]
+        publish(broker, f"q2/{protocol}", lines=lines, qos=2)
+        wait_until(lambda: ark.stdout().count(b"\n") >= n, f"{n} lines")
+        wait_until(lambda: broker.log_text().count(f"Received PUBCOMP from {client_id}") >= n,
+                   f"the input to complete all {n} QoS 2 exchanges")
+        check(ark.stop() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+        got = [json.loads(line)["__value__"] for line in ark.stdout().decode().splitlines()]
+        check(got == lines, f"stdout differs: {got[:5]}...")
+        log = broker.log_text()
+        for text in [f"Sending PUBLISH to {client_id} (d0, q2", f"Received PUBREC from {client_id}",
+                     f"Sending PUBREL to {client_id}", f"Received PUBCOMP from {client_id}"]:
+            check(log.count(text) == n, f"broker log has {log.count(text)} x {text!r}, want {n}")
+        check(f"Received PUBACK from {client_id}" not in log, "a PUBACK for a QoS 2 message")
+
+
 def case_tls(binary, tmp, cleanup):
     broker = cleanup(Mosquitto(tls=True)).start()
     sub = cleanup(Subscriber(broker, "tls/out", 3, "tls-sub"))
@@ -491,7 +524,7 @@ def case_example(binary, tmp, cleanup):
 
 
 CASES = {"input": case_input, "output": case_output, "topic_expr": case_topic_expr,
-         "broker_restart": case_broker_restart, "held": case_held,
+         "broker_restart": case_broker_restart, "held": case_held, "qos2": case_qos2,
          "tls": case_tls, "auth": case_auth, "example": case_example}
 
 

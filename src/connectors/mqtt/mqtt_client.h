@@ -1,0 +1,177 @@
+// MqttClient: the `mqtt` input's connection to the broker — a small MQTT 5 / 3.1.1 subscriber
+// over a TCP socket (OpenSSL for TLS) with its own network thread. It connects, subscribes,
+// reads PUBLISH packets, keeps the connection alive, reconnects with exponential backoff and
+// subscribes again after a loss.
+//
+// Why not libmosquitto (which the output uses, see MqttSession): libmosquitto 2.0 queues the
+// PUBACK of a QoS 1 message before it hands the message over and writes queued packets in order,
+// so holding one acknowledgement back until the outputs wrote the message holds every write.
+// Here the acknowledgement of each message is sent when the application says so
+// (Acknowledge): the PUBACK (QoS 1) or PUBREC (QoS 2) goes out once the message and every
+// message received before it on the connection were acknowledged (MQTT requires them in the
+// order of the PUBLISHes), while reading, keep-alive and everything else go on. The broker stops
+// sending only when `receive_maximum` messages are unacknowledged (MQTT 5; brokers apply their
+// own in-flight limit to 3.1.1 clients).
+//
+// QoS 1/2 messages are numbered per connection in arrival order (0, 1, ...); the number and the
+// connection number (connections(), 1 for the first) come with each message and identify it in
+// Acknowledge. Acknowledgements of a connection that was lost are dropped: the broker redelivers
+// those messages on the next connection (with `clean_session: false`).
+//
+//   MqttClient client(options, topics, qos, &handler, "mqtt input (mqtt://h:1883)");
+//   ARK_RETURN_IF_ERROR(client.Open());  // connect + subscribe, synchronously
+//   client.Start();                      // network thread
+//   ...                                  // handler.OnMessage(...) on the network thread
+//   client.Acknowledge(connection, first, end);  // from any thread
+//   client.Stop();                       // sends what is acknowledged, DISCONNECT; idempotent
+//
+// Thread-safety: Open/Start/Stop from one owner thread; Acknowledge and Wake from any thread.
+// Handler callbacks run on the network thread (on the Open caller's thread during Open), never
+// concurrently with each other.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/status.h"
+#include "connectors/mqtt/mqtt_codec.h"
+#include "connectors/mqtt/mqtt_session.h"
+
+namespace ark {
+
+class MqttTls;
+class MqttTransport;
+
+class MqttClient {
+ public:
+  // Sequence number of a QoS 0 message (nothing to acknowledge).
+  static constexpr uint64_t kNoAck = UINT64_MAX;
+
+  class Handler {
+   public:
+    virtual ~Handler() = default;
+    // A message arrived on connection `connection`; `seq` numbers it among the connection's
+    // QoS 1/2 messages (kNoAck for QoS 0). The views are valid during the call only.
+    virtual void OnMessage(const mqtt::Publish& message, uint64_t connection, uint64_t seq) = 0;
+    // What one read of the socket delivered has been passed to OnMessage: those messages form
+    // one burst. Also called when reading failed.
+    virtual void OnReadDone() {}
+    // The connection was lost; the client reconnects on its own.
+    virtual void OnDisconnected() {}
+    // Should the client stop reading (its consumer is full)? Asked before each wait on the
+    // socket; Wake() makes the client ask again.
+    virtual bool ReadPaused() { return false; }
+  };
+
+  // `what` names the component in messages and logs ("mqtt input (mqtt://h:1883)").
+  MqttClient(MqttConnectionOptions options, std::vector<std::string> topics, int qos,
+             Handler* handler, std::string what);
+  ~MqttClient();
+  MqttClient(const MqttClient&) = delete;
+  MqttClient& operator=(const MqttClient&) = delete;
+
+  // Connects, subscribes and waits for the SUBACK. Unavailable when the broker cannot be reached
+  // (retried by the runtime); ConfigError when it refuses the credentials or a subscription, or
+  // the TLS handshake fails.
+  Status Open();
+  // Starts the network thread (after a successful Open).
+  void Start();
+  // Stops the network thread: writes the acknowledgements that are due, sends DISCONNECT and
+  // closes the connection. Messages not acknowledged stay with the broker (redelivered to a
+  // persistent session). Idempotent.
+  void Stop();
+
+  // The QoS 1/2 messages [first, end) of connection `connection` were written by the outputs.
+  void Acknowledge(uint64_t connection, uint64_t first, uint64_t end);
+  // Makes the network thread look at its state again (reading resumed, acknowledgements due).
+  void Wake();
+
+  // Connections established so far (1 after Open).
+  uint64_t connections() const { return connections_.load(std::memory_order_acquire); }
+
+ private:
+  struct Received {
+    uint16_t packet_id;
+    uint8_t qos;
+  };
+
+  // One connection attempt within the connect timeout: TCP (+TLS), CONNECT/CONNACK,
+  // SUBSCRIBE/SUBACK. `first`: refusals are errors (else logged).
+  Status ConnectOnce(std::stop_token stop, bool first);
+  // Writes `out_` and reads until `done` holds or the deadline passes (connection phase).
+  // `on_packet` sees each packet first and returns true for the one that ends the phase.
+  using HandshakeFn = std::function<Result<bool>(const mqtt::Packet&)>;
+  Status Handshake(std::stop_token stop, std::chrono::steady_clock::time_point deadline,
+                   const HandshakeFn& on_packet);
+  // One round of the connected loop: waits for the socket (up to `timeout_ms`), reads, handles
+  // the packets, queues due acknowledgements, writes, keeps alive.
+  Status Step(int timeout_ms);
+  // Reads what the socket holds into in_; false when nothing was there.
+  Result<bool> ReadSocket();
+  // Handles the complete packets in in_; during a handshake (`handshake` set) up to the one
+  // that ends it (then `*done` is true).
+  Status HandlePackets(const HandshakeFn* handshake, bool* done);
+  Status HandlePacket(const mqtt::Packet& p);
+  // Moves acknowledgements that became due into out_.
+  void QueueAcks();
+  // Writes out_ as far as the socket takes it.
+  Status Flush();
+  void Run(std::stop_token stop);
+  void CloseConnection(bool graceful);
+  mqtt::Version version() const {
+    return options_.protocol == MQTT_PROTOCOL_V5 ? mqtt::Version::k5 : mqtt::Version::k311;
+  }
+  Status Lost(std::string_view what) const;
+
+  const MqttConnectionOptions options_;
+  const std::vector<std::string> topics_;
+  const int qos_;
+  Handler* const handler_;
+  const std::string what_;
+  int wake_fd_ = -1;
+  std::unique_ptr<MqttTls> tls_;              // with `tls`: the loaded certificates
+  std::unique_ptr<MqttTransport> transport_;  // null while disconnected (network thread)
+  std::vector<char> read_buf_;                // one read of the socket
+  std::string in_;                            // bytes read, not yet decoded
+  size_t in_pos_ = 0;                         // first undecoded byte of in_
+  std::string out_;                           // bytes to write
+  size_t out_pos_ = 0;
+  bool connected_ = false;
+  uint16_t keep_alive_s_ = 60;  // the broker's Server Keep Alive, or ours
+  std::chrono::steady_clock::time_point last_write_;
+  std::chrono::steady_clock::time_point ping_sent_;
+  bool ping_outstanding_ = false;
+  uint16_t next_packet_id_ = 1;
+
+  // Received QoS 1/2 messages of the current connection not yet acknowledged to the broker, in
+  // arrival order: received_[0] has sequence number acked_until_ (network thread).
+  std::deque<Received> received_;
+  uint64_t acked_until_ = 0;
+  uint64_t next_seq_ = 0;
+  std::map<uint64_t, uint64_t> done_;  // acknowledged ranges beyond acked_until_: first → end
+
+  std::mutex ack_mu_;
+  struct AckRange {
+    uint64_t connection, first, end;
+  };
+  std::vector<AckRange> acks_;  // GUARDED_BY(ack_mu_)
+  // Number of the current connection attempt; messages carry it, acknowledgements of other
+  // attempts are dropped. Written by the network thread under ack_mu_.
+  uint64_t attempt_ = 0;
+
+  std::atomic<uint64_t> connections_{0};
+  std::jthread thread_;
+  bool stopped_ = false;
+};
+
+}  // namespace ark
