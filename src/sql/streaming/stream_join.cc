@@ -69,6 +69,7 @@ Status StreamJoinOperator::Insert(Side& side, const Batch& batch,
   side.chunks.push_back(batch);
   side.chunk_end.push_back(end);
   side.chunk_arrival.push_back(arrival_us);
+  side.chunk_rows.push_back(kept);
   if (side.preserved) {
     matches.resize(static_cast<size_t>(n), 0);
     side.matches.push_back(std::move(matches));
@@ -104,6 +105,7 @@ Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>
       int32_t id = ids[static_cast<size_t>(r)];
       if (id == KeyTable::kNoGroup) continue;
       for (const ChunkRow& cr : other.rows_by_key[static_cast<size_t>(id)]) {
+        if (other.chunks[cr.chunk].num_rows() == 0) continue;  // dropped
         my_rows.push_back(r);
         other_rows.push_back(cr);
       }
@@ -174,10 +176,12 @@ Status StreamJoinOperator::Rebuild(Side& side) {
   side.chunks.clear();
   side.chunk_end.clear();
   side.chunk_arrival.clear();
+  side.chunk_rows.clear();
   side.rows_by_key.clear();
   side.table.emplace(key_types_, null_equality_);
   side.rows = 0;
   side.bytes = 0;
+  side.dead = 0;
   for (size_t i = 0; i < chunks.size(); ++i) {
     if (chunks[i].num_rows() == 0) continue;
     ARK_ASSIGN_OR_RETURN(std::vector<ColumnPtr> keys,
@@ -189,6 +193,18 @@ Status StreamJoinOperator::Rebuild(Side& side) {
   return Status::OK();
 }
 
+void StreamJoinOperator::Drop(Side& side, size_t i) {
+  side.rows -= side.chunk_rows[i];
+  side.bytes -= side.chunks[i].ByteSize();
+  side.dead += side.chunk_rows[i];
+  // Zero rows, but columns: gathers read every chunk's columns.
+  side.chunks[i] = Batch::Empty(side.chunks[i].schema());
+}
+
+Status StreamJoinOperator::CompactIfSparse(Side& side) {
+  return side.dead > side.rows ? Rebuild(side) : Status::OK();
+}
+
 Status StreamJoinOperator::OnWatermark(int64_t watermark_us, std::vector<Delta>* out) {
   (void)out;
   // Rows of windows that ended by the previous watermark have met every partner: the other
@@ -197,29 +213,23 @@ Status StreamJoinOperator::OnWatermark(int64_t watermark_us, std::vector<Delta>*
   previous_watermark_us_ = std::max(previous_watermark_us_, watermark_us);
   for (Side& side : sides_) {
     if (side.expiry.column < 0) continue;
-    bool dropped = false;
     for (size_t i = 0; i < side.chunks.size(); ++i) {
       if (side.chunks[i].num_rows() > 0 && side.chunk_end[i] != INT64_MIN &&
           side.chunk_end[i] <= horizon) {
-        side.chunks[i] = Batch();
-        dropped = true;
+        Drop(side, i);
       }
     }
-    if (dropped) ARK_RETURN_IF_ERROR(Rebuild(side));
+    ARK_RETURN_IF_ERROR(CompactIfSparse(side));
   }
   return Status::OK();
 }
 
 Status StreamJoinOperator::ExpireState(int64_t before_us) {
   for (Side& side : sides_) {
-    bool dropped = false;
     for (size_t i = 0; i < side.chunks.size(); ++i) {
-      if (side.chunks[i].num_rows() > 0 && side.chunk_arrival[i] < before_us) {
-        side.chunks[i] = Batch();
-        dropped = true;
-      }
+      if (side.chunks[i].num_rows() > 0 && side.chunk_arrival[i] < before_us) Drop(side, i);
     }
-    if (dropped) ARK_RETURN_IF_ERROR(Rebuild(side));
+    ARK_RETURN_IF_ERROR(CompactIfSparse(side));
   }
   return Status::OK();
 }

@@ -75,18 +75,25 @@ class StreamJoinOperator final : public StreamOperator {
     std::vector<Batch> chunks;                       // chunk index → batch (empty once dropped)
     std::vector<int64_t> chunk_end;                  // latest window end of each chunk
     std::vector<int64_t> chunk_arrival;              // processing time it arrived
+    std::vector<int64_t> chunk_rows;                 // rows of each chunk in rows_by_key
     // The side whose every row is in the result (the left of a LEFT join, the right of a
     // RIGHT join, both of a FULL join): per chunk and row, how many rows of the other side it
     // joined (0: its NULL-padded row is out, and is retracted when the first match comes).
     bool preserved = false;
     std::vector<std::vector<int32_t>> matches;
-    int64_t rows = 0;
-    size_t bytes = 0;
+    int64_t rows = 0;  // rows of live chunks
+    size_t bytes = 0;  // bytes of live chunks
+    int64_t dead = 0;  // entries of rows_by_key that point into dropped chunks
   };
   Status Insert(Side& side, const Batch& batch, const std::vector<ColumnPtr>& keys,
                 int64_t arrival_us, std::vector<int32_t> matches = {});
   // Rows of side `port` with NULLs for every column of the other side.
   Result<Batch> Padded(int port, const Batch& rows) const;
+  // Forgets chunk `i`; its entries stay in rows_by_key (probes skip them) until dropped rows
+  // outnumber live ones and CompactIfSparse rebuilds the side, so that dropping a window's rows
+  // costs no more than they did to insert.
+  void Drop(Side& side, size_t i);
+  Status CompactIfSparse(Side& side);
   Status Rebuild(Side& side);
 
   const std::shared_ptr<const JoinSpec> spec_;
