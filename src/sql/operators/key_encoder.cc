@@ -9,6 +9,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "sql/operators/gather.h"
+
 namespace ark::sql {
 
 uint64_t MixHash64(uint64_t x) {
@@ -869,6 +871,19 @@ Status KeyTable::Lookup(std::span<const ColumnPtr> keys, int64_t rows, int32_t* 
     }
   }
   return Status::OK();
+}
+
+Result<KeyTable> KeyTable::Subset(std::span<const int64_t> keep) const {
+  std::vector<ColumnPtr> kept;
+  for (const ColumnPtr& all : KeyColumns(0, size())) {
+    ARK_ASSIGN_OR_RETURN(ColumnPtr c, GatherColumn(*all, keep));
+    kept.push_back(std::move(c));
+  }
+  KeyTable table(encoder_.key_types(), encoder_.null_equality());
+  const int64_t n = static_cast<int64_t>(keep.size());
+  std::vector<int32_t> ids(static_cast<size_t>(n));
+  if (n > 0) ARK_RETURN_IF_ERROR(table.FindOrInsert(kept, n, ids.data()));
+  return table;
 }
 
 std::vector<ColumnPtr> KeyTable::KeyColumns(int64_t start, int64_t count) const {

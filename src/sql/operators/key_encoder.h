@@ -95,6 +95,7 @@ class KeyEncoder {
 
   KeyLayout layout() const { return layout_; }
   const std::vector<DataType>& key_types() const { return key_types_; }
+  const std::vector<NullEquality>& null_equality() const { return null_equality_; }
   int num_keys() const { return static_cast<int>(key_types_.size()); }
 
   // Encodes rows [0, rows) of `keys` (one column per key type, each of at least `rows` values).
@@ -175,6 +176,10 @@ class KeyTable {
   // The keys of the last FindOrInsert/Find batch. Its `hashes` are null for the fixed layouts
   // (the table hashes those words itself); use a KeyEncoder for per-row hashes.
   const NormalizedKeys& last_encoded() const { return last_; }
+
+  // A table of just the keys of groups `keep` (ascending ids), renumbered 0, 1, ... in that
+  // order: what an operator keeps when it forgets the other groups (state TTL).
+  Result<KeyTable> Subset(std::span<const int64_t> keep) const;
 
   // Bytes held: hash map, stored keys, scratch.
   size_t MemoryBytes() const;

@@ -219,15 +219,8 @@ Status ChangelogAggregateOperator::ExpireState(int64_t before_us) {
     return Status::OK();
   }
   // Compact: a new key table and state rows holding the kept groups only, in their old order.
-  std::vector<ColumnPtr> kept_keys;
-  for (const ColumnPtr& all : table_->KeyColumns(0, table_->size())) {
-    ARK_ASSIGN_OR_RETURN(ColumnPtr c, GatherColumn(*all, keep));
-    kept_keys.push_back(std::move(c));
-  }
+  ARK_ASSIGN_OR_RETURN(KeyTable table, table_->Subset(keep));
   const int64_t n = static_cast<int64_t>(keep.size());
-  KeyTable table(table_->key_types());
-  std::vector<int32_t> ids(static_cast<size_t>(n));
-  if (n > 0) ARK_RETURN_IF_ERROR(table.FindOrInsert(kept_keys, n, ids.data()));
   std::vector<std::unique_ptr<uint8_t[]>> blocks;
   while (static_cast<int64_t>(blocks.size()) * kGroupsPerBlock < n) {
     blocks.push_back(std::make_unique<uint8_t[]>(static_cast<size_t>(kGroupsPerBlock) * row_size_));

@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "sql/operators/distinct.h"
-#include "sql/operators/gather.h"
 #include "sql/operators/join_util.h"
 #include "sql/streaming/state_encoding.h"
 
@@ -60,15 +59,8 @@ Status StreamDistinctOperator::ExpireState(int64_t before_us) {
     if (i < seen_us_.size() && seen_us_[i] >= before_us) keep.push_back(id);
   }
   if (static_cast<int64_t>(keep.size()) == table_.size()) return Status::OK();
-  std::vector<ColumnPtr> kept;
-  for (const ColumnPtr& all : table_.KeyColumns(0, table_.size())) {
-    ARK_ASSIGN_OR_RETURN(ColumnPtr c, GatherColumn(*all, keep));
-    kept.push_back(std::move(c));
-  }
+  ARK_ASSIGN_OR_RETURN(KeyTable table, table_.Subset(keep));
   const int64_t n = static_cast<int64_t>(keep.size());
-  KeyTable table(table_.key_types());
-  std::vector<int32_t> ids(static_cast<size_t>(n));
-  if (n > 0) ARK_RETURN_IF_ERROR(table.FindOrInsert(kept, n, ids.data()));
   std::vector<int64_t> seen(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
     seen[static_cast<size_t>(i)] = seen_us_[static_cast<size_t>(keep[static_cast<size_t>(i)])];
