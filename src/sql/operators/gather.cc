@@ -261,4 +261,23 @@ Result<Batch> GatherBatchChunks(std::span<const Batch> chunks, std::span<const C
   return Batch(std::move(schema), std::move(cols), static_cast<int64_t>(rows.size()));
 }
 
+Result<Batch> GatherUsedChunks(std::span<const Batch> chunks, std::span<const ChunkRow> rows,
+                               SchemaPtr schema) {
+  constexpr uint32_t kUnused = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> local(chunks.size(), kUnused);  // chunk → its index in `used`
+  std::vector<Batch> used;
+  std::vector<ChunkRow> at;
+  at.reserve(rows.size());
+  for (const ChunkRow& r : rows) {
+    uint32_t& l = local[r.chunk];
+    if (l == kUnused) {
+      l = static_cast<uint32_t>(used.size());
+      used.push_back(chunks[r.chunk]);
+    }
+    at.push_back({l, r.row});
+  }
+  if (used.empty()) return Batch::Empty(std::move(schema));
+  return GatherBatchChunks(used, at, std::move(schema));
+}
+
 }  // namespace ark::sql

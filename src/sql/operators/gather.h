@@ -47,5 +47,9 @@ Result<Batch> GatherBatch(const Batch& batch, std::span<const int64_t> indices,
 // REQUIRES: chunks non-empty, all with `schema`'s column types.
 Result<Batch> GatherBatchChunks(std::span<const Batch> chunks, std::span<const ChunkRow> rows,
                                 SchemaPtr schema);
+// The same, reading only the chunks `rows` refer to: the others may be freed (empty batches
+// without columns, as streaming state leaves them), and there may be many of them.
+Result<Batch> GatherUsedChunks(std::span<const Batch> chunks, std::span<const ChunkRow> rows,
+                               SchemaPtr schema);
 
 }  // namespace ark::sql

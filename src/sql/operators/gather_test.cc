@@ -87,5 +87,20 @@ TEST(GatherTest, BatchKeepsSchema) {
   EXPECT_EQ(testing::Rows({*g}), (std::vector<std::string>{"2|q", "2|q", "1|p"}));
 }
 
+TEST(GatherTest, UsedChunksSkipFreedOnes) {
+  Batch a = testing::MakeBatch({{"a", Int64Col({1, 2})}});
+  Batch c = testing::MakeBatch({{"a", Int64Col({5})}});
+  // Chunk 1 was freed: an empty batch without columns, which only rows it no longer has named.
+  std::vector<Batch> chunks = {a, Batch(), c};
+  std::vector<ChunkRow> rows = {{2, 0}, {0, 1}, {2, 0}};
+  auto g = GatherUsedChunks(chunks, rows, a.schema());
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(testing::Rows({*g}), (std::vector<std::string>{"5", "2", "5"}));
+  auto none = GatherUsedChunks(chunks, {}, a.schema());
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->num_rows(), 0);
+  EXPECT_EQ(none->num_columns(), 1);
+}
+
 }  // namespace
 }  // namespace ark::sql

@@ -72,18 +72,14 @@ int RankTopNOperator::Compare(const std::vector<Value>& a, const std::vector<Val
 
 Result<Batch> RankTopNOperator::Rows(
     const std::vector<std::pair<ChunkRow, int64_t>>& ranked) const {
-  // Only the chunks these rows are in (freed chunks are empty batches without columns).
-  std::vector<Batch> used;
-  absl::flat_hash_map<uint32_t, uint32_t> local;
   std::vector<ChunkRow> at;
+  at.reserve(ranked.size());
   Int64Builder rn(DataType::Int64());
   for (const auto& [where, rank] : ranked) {
-    auto [it, fresh] = local.try_emplace(where.chunk, static_cast<uint32_t>(used.size()));
-    if (fresh) used.push_back(chunks_[where.chunk]);
-    at.push_back({it->second, where.row});
+    at.push_back(where);
     rn.Append(rank);
   }
-  ARK_ASSIGN_OR_RETURN(Batch rows, GatherBatchChunks(used, at, input_schema_));
+  ARK_ASSIGN_OR_RETURN(Batch rows, GatherUsedChunks(chunks_, at, input_schema_));
   std::vector<ColumnPtr> cols = rows.columns();
   cols.push_back(rn.Finish());
   return Batch(output_schema_, std::move(cols), static_cast<int64_t>(ranked.size()));
@@ -191,16 +187,7 @@ Status RankTopNOperator::Push(int port, const Delta& delta, std::vector<Delta>* 
 }
 
 Result<Batch> RankTopNOperator::KeptRows(const std::vector<ChunkRow>& at) const {
-  std::vector<Batch> used;
-  absl::flat_hash_map<uint32_t, uint32_t> local;
-  std::vector<ChunkRow> local_at;
-  local_at.reserve(at.size());
-  for (const ChunkRow& where : at) {
-    auto [it, fresh] = local.try_emplace(where.chunk, static_cast<uint32_t>(used.size()));
-    if (fresh) used.push_back(chunks_[where.chunk]);
-    local_at.push_back({it->second, where.row});
-  }
-  return GatherBatchChunks(used, local_at, input_schema_);
+  return GatherUsedChunks(chunks_, at, input_schema_);
 }
 
 Result<std::vector<std::vector<Value>>> RankTopNOperator::SortValues(const Batch& rows) {

@@ -116,8 +116,8 @@ Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>
       std::span<const ChunkRow> other_idx(other_rows.data() + from, count);
       ARK_ASSIGN_OR_RETURN(Batch a, GatherBatch(batch, mine_idx));
       ARK_ASSIGN_OR_RETURN(Batch b,
-                           GatherBatchChunks(other.chunks, other_idx,
-                                             port == 0 ? spec_->right_schema : spec_->left_schema));
+                           GatherUsedChunks(other.chunks, other_idx,
+                                            port == 0 ? spec_->right_schema : spec_->left_schema));
       const Batch& left = port == 0 ? a : b;
       const Batch& right = port == 0 ? b : a;
       std::vector<ColumnPtr> cols = left.columns();
@@ -148,8 +148,8 @@ Status StreamJoinOperator::Push(int port, const Delta& delta, std::vector<Delta>
   if (!first_matched.empty()) {
     // Their NULL-padded rows were emitted: retract them before the joined rows.
     ARK_ASSIGN_OR_RETURN(Batch rows,
-                         GatherBatchChunks(other.chunks, first_matched,
-                                           port == 0 ? spec_->right_schema : spec_->left_schema));
+                         GatherUsedChunks(other.chunks, first_matched,
+                                          port == 0 ? spec_->right_schema : spec_->left_schema));
     ARK_ASSIGN_OR_RETURN(Batch padded, Padded(1 - port, rows));
     out->push_back({std::move(padded), RowKind::kDelete});
   }
@@ -197,8 +197,7 @@ void StreamJoinOperator::Drop(Side& side, size_t i) {
   side.rows -= side.chunk_rows[i];
   side.bytes -= side.chunks[i].ByteSize();
   side.dead += side.chunk_rows[i];
-  // Zero rows, but columns: gathers read every chunk's columns.
-  side.chunks[i] = Batch::Empty(side.chunks[i].schema());
+  side.chunks[i] = Batch();
 }
 
 Status StreamJoinOperator::CompactIfSparse(Side& side) {
