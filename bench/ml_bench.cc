@@ -6,7 +6,8 @@
 // Where the processor's time goes: "packing only" (the columns into the matrix), "model call only"
 // (Model::Infer on the packed matrix); the rest is the output column. For XGBoost, "model call
 // only" is the native tree evaluator (ml/xgboost_trees.h) and "xgboost C API" the same model
-// predicted by XGBoost's own C API.
+// predicted by XGBoost's own C API; for ONNX, "model call only" is the native dense network
+// (ml/dense_network.h) and "OpenCV DNN" the same graph run by OpenCV.
 //
 //   /usr/bin/python3 tests/support/make_models.py /tmp/ml-bench bench
 //   build-ml-rel/bench/ml_bench /tmp/ml-bench [seconds-per-case]
@@ -151,20 +152,23 @@ int Run(const std::string& dir, double seconds) {
         next = (next + 1) % matrices.size();
         return model.Infer(matrices[next].data(), batch_rows, 16).status();
       });
-      if (c.backend == "xgboost") {
+      if (c.backend == "xgboost" || c.backend == "onnx") {
+        // The same model through the backend's library instead of the native evaluator.
         ml::ModelSpec spec;
         spec.name = c.name;
-        spec.backend = ml::Backend::kXgboost;
         spec.path = c.path;
         spec.threads = 1;
-        auto c_api = ml::LoadXgboostModel(spec, /*native=*/false);
-        if (!c_api.ok()) {
-          fmt::print(stderr, "error: {}\n", c_api.status().message());
+        const bool xgb = c.backend == "xgboost";
+        spec.backend = xgb ? ml::Backend::kXgboost : ml::Backend::kOnnx;
+        auto library = xgb ? ml::LoadXgboostModel(spec, /*native=*/false)
+                           : ml::LoadOnnxModel(spec, /*native=*/false);
+        if (!library.ok()) {
+          fmt::print(stderr, "error: {}\n", library.status().message());
           return 1;
         }
-        Measure("xgboost C API", c, batch_rows, seconds, [&] {
+        Measure(xgb ? "xgboost C API" : "OpenCV DNN", c, batch_rows, seconds, [&] {
           next = (next + 1) % matrices.size();
-          return (*c_api)->Infer(matrices[next].data(), batch_rows, 16).status();
+          return (*library)->Infer(matrices[next].data(), batch_rows, 16).status();
         });
       }
       Measure("packing only", c, batch_rows, seconds, [&] {

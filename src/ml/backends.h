@@ -13,13 +13,13 @@
 
 namespace ark::ml {
 
-Result<std::unique_ptr<Model>> LoadOnnxModel(const ModelSpec& spec);
+// `native`: predict with DenseNetwork when the graph is one (ml/dense_network.h); false: always
+// through OpenCV (tests and benchmarks compare the two).
+Result<std::unique_ptr<Model>> LoadOnnxModel(const ModelSpec& spec, bool native = true);
 Result<std::unique_ptr<Model>> LoadTorchScriptModel(const ModelSpec& spec);
 // `native`: predict with XgboostTrees when it covers the model (ml/xgboost_trees.h); false: always
 // through XGBoost's C API (tests and benchmarks compare the two).
 Result<std::unique_ptr<Model>> LoadXgboostModel(const ModelSpec& spec, bool native = true);
-// Whether `model` (loaded by LoadXgboostModel) predicts with XgboostTrees.
-bool PredictsNatively(const Model& model);
 
 // OpenCV and libtorch size their thread pools per process, not per model: the ModelRegistry sets
 // them to the largest `threads` among the models of that backend.

@@ -140,7 +140,7 @@ Result<std::shared_ptr<const Model>> LoadModel(const ModelSpec& spec) {
 // Builds without a backend still link: the loader says the backend is missing (LoadModel checks
 // BackendAvailable first, so these are never reached).
 #if !ARK_ML_HAVE_ONNX
-Result<std::unique_ptr<Model>> LoadOnnxModel(const ModelSpec& spec) {
+Result<std::unique_ptr<Model>> LoadOnnxModel(const ModelSpec& spec, bool) {
   return Status::Unimplemented("model \"{}\": this build has no onnx backend", spec.name);
 }
 void ConfigureOnnxThreads(int) {}
@@ -155,7 +155,6 @@ void ConfigureTorchScriptThreads(int) {}
 Result<std::unique_ptr<Model>> LoadXgboostModel(const ModelSpec& spec, bool) {
   return Status::Unimplemented("model \"{}\": this build has no xgboost backend", spec.name);
 }
-bool PredictsNatively(const Model&) { return false; }
 #endif
 
 }  // namespace ark::ml

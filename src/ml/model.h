@@ -81,6 +81,10 @@ class Model {
   // "model \"fraud\" (xgboost, models/fraud.json)": how errors name the model.
   std::string Describe() const;
 
+  // Whether the engine predicts with its own evaluator (XGBoost trees, see ml/xgboost_trees.h;
+  // ONNX fully connected networks, see ml/dense_network.h) rather than the backend's library.
+  virtual bool PredictsNatively() const { return false; }
+
  protected:
   explicit Model(ModelSpec spec) : spec_(std::move(spec)), features_(spec_.features) {}
 

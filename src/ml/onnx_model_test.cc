@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "ml/backends.h"
 #include "ml/test_models.h"
 
 namespace ark::ml {
@@ -22,6 +23,7 @@ TEST(OnnxModel, MlpMatchesPyTorch) {
   EXPECT_EQ((*model)->output_names(), std::vector<std::string>{"score"});
   testing::Expected e = ReadExpected("mlp");
   ASSERT_EQ(e.features, 16);
+  EXPECT_TRUE((*model)->PredictsNatively());
   auto out = (*model)->Infer(e.inputs.data(), e.rows, e.features);
   ASSERT_TRUE(out.ok()) << out.status().message();
   ASSERT_EQ(out->size(), 1u);
@@ -108,6 +110,56 @@ TEST(OnnxModel, AutoencoderErrorMatchesPyTorch) {
       EXPECT_GT((*out)[err].values[r], 0.1f) << r;
     } else {
       EXPECT_LT((*out)[err].values[r], 0.1f) << r;
+    }
+  }
+}
+
+// The graphs DenseNetwork evaluates give OpenCV's values, for every output and batch sizes around
+// its tile; a graph with other layers (the autoencoder's error: Sub, Mul, ReduceMean) runs through
+// OpenCV unless only its fully connected part is asked for.
+TEST(OnnxModel, NativeNetworkMatchesOpenCv) {
+  struct Case {
+    const char* file;
+    int64_t features;
+    std::vector<std::string> outputs;
+    bool native;
+  };
+  const std::vector<Case> cases = {
+      {"mlp.onnx", 16, {}, true},
+      {"classifier.onnx", 4, {}, true},
+      {"classifier.onnx", 4, {"probabilities"}, true},
+      {"autoencoder.onnx", 8, {}, false},
+      {"autoencoder.onnx", 8, {"reconstruction"}, true},
+  };
+  for (const Case& c : cases) {
+    ModelSpec spec = Spec("m", Backend::kOnnx, c.file);
+    spec.features = c.features;
+    spec.outputs = c.outputs;
+    auto native = LoadOnnxModel(spec, true);
+    auto opencv = LoadOnnxModel(spec, false);
+    ASSERT_TRUE(native.ok()) << native.status().message();
+    ASSERT_TRUE(opencv.ok()) << opencv.status().message();
+    EXPECT_EQ((*native)->PredictsNatively(), c.native) << c.file;
+    EXPECT_FALSE((*opencv)->PredictsNatively()) << c.file;
+    EXPECT_EQ((*native)->output_names(), (*opencv)->output_names()) << c.file;
+    for (int64_t rows : {1, 31, 32, 33, 1000}) {
+      std::vector<float> x(static_cast<size_t>(rows * c.features));
+      for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 7919) % 200) / 50 - 2;
+      auto a = (*native)->Infer(x.data(), rows, c.features);
+      auto b = (*opencv)->Infer(x.data(), rows, c.features);
+      ASSERT_TRUE(a.ok()) << a.status().message();
+      ASSERT_TRUE(b.ok()) << b.status().message();
+      ASSERT_EQ(a->size(), b->size());
+      for (size_t o = 0; o < a->size(); ++o) {
+        ASSERT_EQ((*a)[o].rows, rows);
+        ASSERT_EQ((*a)[o].cols, (*b)[o].cols);
+        ASSERT_EQ((*a)[o].values.size(), (*b)[o].values.size());
+        for (size_t i = 0; i < (*a)[o].values.size(); ++i) {
+          ExpectClose((*a)[o].values[i], (*b)[o].values[i],
+                      std::string(c.file) + " output " + std::to_string(o) + " value " +
+                          std::to_string(i) + " of " + std::to_string(rows) + " rows");
+        }
+      }
     }
   }
 }

@@ -65,7 +65,7 @@ class XgboostModel final : public Model {
     return std::unique_ptr<Model>(std::move(model));
   }
 
-  bool native() const { return native_.has_value(); }
+  bool PredictsNatively() const override { return native_.has_value(); }
 
   ~XgboostModel() override {
     if (booster_ != nullptr) XGBoosterFree(booster_);
@@ -135,11 +135,6 @@ class XgboostModel final : public Model {
 };
 
 }  // namespace
-
-bool PredictsNatively(const Model& model) {
-  const auto* x = dynamic_cast<const XgboostModel*>(&model);
-  return x != nullptr && x->native();
-}
 
 Result<std::unique_ptr<Model>> LoadXgboostModel(const ModelSpec& spec, bool native) {
   return XgboostModel::Load(spec, native);

@@ -67,8 +67,8 @@ void ExpectSameAsCApi(const ModelSpec& spec, const std::string& json_for_rows) {
   auto c_api = LoadXgboostModel(spec, false);
   ASSERT_TRUE(native.ok()) << native.status().message();
   ASSERT_TRUE(c_api.ok()) << c_api.status().message();
-  ASSERT_TRUE(PredictsNatively(**native));
-  ASSERT_FALSE(PredictsNatively(**c_api));
+  ASSERT_TRUE((*native)->PredictsNatively());
+  ASSERT_FALSE((*c_api)->PredictsNatively());
   const int64_t features = (*native)->features();
   // 1000 rows: full groups of 16 rows walking together, a remainder, several blocks.
   for (int64_t rows : {int64_t{1}, int64_t{7}, int64_t{1000}}) {
