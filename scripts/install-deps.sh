@@ -29,6 +29,8 @@ DEB_PACKAGES=(
   # models with the Python libraries
   libopencv-dnn-dev libtorch-dev libxgboost-dev
   python3-onnx python3-torch python3-xgboost python3-numpy
+  # examples/processors/python_sklearn: a scikit-learn model run by the python processor
+  python3-sklearn
   # the python processor (src/ml/python): embedded CPython and pybind11
   python3-dev pybind11-dev
   # libtorch's matrix products go through libblas.so.3; Debian's default is the reference BLAS

@@ -4,7 +4,7 @@ python3-torch, python3-onnx and python3-xgboost (nothing is downloaded), plus th
 Python libraries compute for fixed inputs, which the C++ tests compare against.
 
 Usage: make_models.py OUT_DIR [GROUP ...]
-       groups: test (default), bench, all, fraud, classifier, autoencoder
+       groups: test (default), bench, all, fraud, classifier, autoencoder, sklearn
 
 Written to OUT_DIR (group test):
   mlp.onnx, mlp.pt            a 16→32→1 MLP (Linear, ReLU, Linear, Sigmoid), the same weights in
@@ -22,6 +22,9 @@ Written to OUT_DIR (group test):
                               Python library's predictions for those inputs (torch for both the
                               .pt and the .onnx file; xgboost's Booster.predict)
 Group bench adds xgb_bench.json: binary:logistic, 16 features, 100 trees of depth 6.
+Group sklearn writes species_sklearn.pkl: a scikit-learn pipeline (StandardScaler,
+LogisticRegression) over the four iris-like measurements of make_species, pickled (Debian's
+python3-sklearn), for the python processor's example.
 """
 import json
 import os
@@ -251,6 +254,27 @@ def make_species(out):
                    {"prediction": booster.predict(xgb.DMatrix(inputs))})
 
 
+def species_data(rng, rows, spread):
+    """Iris-like flowers: sepal length and width, petal length and width; 3 species."""
+    centers = np.array([[5.0, 3.4, 1.5, 0.2], [5.9, 2.8, 4.3, 1.3], [6.6, 3.0, 5.6, 2.0]])
+    y = rng.integers(0, 3, rows)
+    return (centers[y] + rng.normal(0, spread, (rows, 4))), y
+
+
+def make_species_sklearn(out):
+    import pickle
+
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = species_data(np.random.default_rng(6), 600, 0.35)
+    model = make_pipeline(StandardScaler(), LogisticRegression(random_state=0))
+    model.fit(x, np.array(["setosa", "versicolor", "virginica"])[y])
+    with open(os.path.join(out, "species_sklearn.pkl"), "wb") as f:
+        pickle.dump(model, f)
+
+
 def make_xgb_bench(out):
     import xgboost as xgb
 
@@ -269,8 +293,9 @@ GROUPS = {
     "fraud": [make_fraud],
     "classifier": [make_classifier],
     "autoencoder": [make_autoencoder],
+    "sklearn": [make_species_sklearn],
 }
-GROUPS["all"] = GROUPS["test"] + [make_xgb_bench]
+GROUPS["all"] = GROUPS["test"] + [make_xgb_bench, make_species_sklearn]
 
 
 def main():
