@@ -70,6 +70,7 @@ Stream::Stream(std::string id, StreamComponents components, StreamOptions option
                              {{"stream", id_}, {"component", fmt::format("processor[{}]", i)}});
   }
   use_workers_ = stateless_count_ > 0;
+  direct_ = n == 0;
   held_acks_.resize(n);
   held_created_us_.assign(n, 0);
 
@@ -98,7 +99,7 @@ Status Stream::Start() {
   int workers = use_workers_ ? std::max(1, options_.thread_num) : 0;
   {
     std::lock_guard lock(mu_);
-    running_threads_ = 3 + workers + (c_.buffer ? 1 : 0);
+    running_threads_ = (direct_ ? 2 : 3) + workers + (c_.buffer ? 1 : 0);
   }
   auto launch = [this](void (Stream::*body)(), const char* name) {
     threads_.emplace_back([this, body, name] {
@@ -108,7 +109,7 @@ Status Stream::Start() {
     });
   };
   launch(&Stream::WriterLoop, "ark-writer");
-  launch(&Stream::OrderedLoop, "ark-ordered");
+  if (!direct_) launch(&Stream::OrderedLoop, "ark-ordered");
   for (int i = 0; i < workers; ++i) launch(&Stream::WorkerLoop, "ark-worker");
   if (c_.buffer) launch(&Stream::BufferLoop, "ark-buffer");
   launch(&Stream::ReaderLoop, "ark-reader");
@@ -343,6 +344,13 @@ bool Stream::Forward(Envelope env) {
 bool Stream::Dispatch(Envelope env) {
   if (killed_.load()) return false;
   env.msg.seq = next_seq_++;
+  if (direct_) {
+    // Behind the end of stream nothing follows: the writer drains the queue, then sees it close.
+    const bool end = env.msg.kind == MessageKind::kEndOfStream;
+    const bool sent = Send(std::move(env));
+    if (end) output_queue_->Close();
+    return sent;
+  }
   size_t bytes = env.msg.bytes();
   if (use_workers_) {
     if (!work_queue_->Push(std::move(env), bytes)) return false;

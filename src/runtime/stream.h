@@ -223,6 +223,10 @@ class Stream {
   // Processors [0, stateless_count_) run on the workers, the rest on the ordered stage.
   size_t stateless_count_ = 0;
   bool use_workers_ = false;
+  // No processors: the reader (or buffer) sends straight to the writer, without the ordered
+  // stage's thread in between (a bridge such as MQTT → MQTT then costs one thread hop less per
+  // batch).
+  bool direct_ = false;
 
   std::unique_ptr<BoundedQueue<Envelope>> input_queue_;  // reader → buffer thread (with a buffer)
   std::unique_ptr<BoundedQueue<Envelope>> work_queue_;   // → workers (with stateless processors)

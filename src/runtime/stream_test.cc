@@ -256,8 +256,12 @@ TEST_F(StreamTest, FilteredBatchesAreAckedInOrder) {
 TEST_F(StreamTest, FullQueuesBlockTheInputWhileTheOutputIsBlocked) {
   options_.queue_max_batches = 1;
   out_ctl_->CloseGate();
+  // A stateful processor emitting each batch at once: the stream has its ordered stage.
+  std::vector<std::unique_ptr<Processor>> procs;
+  procs.push_back(std::make_unique<AccumulateProcessor>(1, std::chrono::hours(1)));
   auto stream = Make(std::make_unique<VectorInput>(ledger_, std::vector<VectorInput::Item>{},
-                                                   /*endless=*/true, /*endless_rows=*/10));
+                                                   /*endless=*/true, /*endless_rows=*/10),
+                     std::move(procs), {"accumulate"});
   ASSERT_TRUE(stream->Start().ok());
   // Batch 0 is in Write, batch 1 in the output queue, batch 2 held by the ordered stage (waiting
   // for room in the output queue), batch 3 in the reorder buffer, batch 4 held by the reader
@@ -273,6 +277,31 @@ TEST_F(StreamTest, FullQueuesBlockTheInputWhileTheOutputIsBlocked) {
   EXPECT_EQ(ledger_->written(), ledger_->read_ids());
   EXPECT_EQ(ledger_->total_acks(), ledger_->reads());
   EXPECT_EQ(ledger_->acked_unwritten(), 0);
+}
+
+// Without processors there is no ordered stage: the reader puts batches straight into the output
+// queue, and blocks as soon as that is full.
+TEST_F(StreamTest, WithoutProcessorsTheReaderFeedsTheWriter) {
+  options_.queue_max_batches = 1;
+  out_ctl_->CloseGate();
+  auto stream = Make(std::make_unique<VectorInput>(ledger_, std::vector<VectorInput::Item>{},
+                                                   /*endless=*/true, /*endless_rows=*/10));
+  ASSERT_TRUE(stream->Start().ok());
+  // Batch 0 is in Write, batch 1 in the output queue, batch 2 held by the reader.
+  ASSERT_TRUE(
+      ledger_->WaitFor([&] { return out_ctl_->blocked.load() == 1 && ledger_->reads() >= 3; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(ledger_->reads(), 3);
+  EXPECT_EQ(ledger_->total_acks(), 0);
+
+  out_ctl_->OpenGate();
+  ASSERT_TRUE(ledger_->WaitFor([&] { return ledger_->written().size() >= 50; }));
+  stream->Stop();
+  EXPECT_EQ(ledger_->written(), ledger_->read_ids());
+  EXPECT_EQ(ledger_->total_acks(), ledger_->reads());
+  EXPECT_EQ(ledger_->acked_unwritten(), 0);
+  EXPECT_EQ(out_ctl_->flushes.load(), 1);
+  EXPECT_EQ(stream->state(), StreamState::kFinished);
 }
 
 TEST_F(StreamTest, GracefulStopDrainsEverythingReadAndAcksOnlyWhatWasWritten) {
