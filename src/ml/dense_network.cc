@@ -88,7 +88,10 @@ __attribute__((target("avx2,fma"))) void ReluTileAvx2(const float* in, int64_t n
                                                       float* out) {
   ReluTileOf<Vec8>(in, n, slope, out);
 }
-const bool kAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+const bool kAvx2 = [] {
+  __builtin_cpu_init();  // this may run before libgcc's own initializer of the CPU model
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}();
 void DenseTile(const float* weights, const float* bias, int64_t inputs, int64_t outputs,
                const float* in, float* out) {
   (kAvx2 ? DenseTileAvx2 : DenseTileBase)(weights, bias, inputs, outputs, in, out);
