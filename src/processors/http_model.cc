@@ -1,8 +1,6 @@
 #include "processors/http_model.h"
 
 #include <algorithm>
-#include <deque>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -10,7 +8,6 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "base/time.h"
 #include "codec/json_text.h"
 #include "core/column_builder.h"
 #include "runtime/error_rows.h"
@@ -21,11 +18,6 @@ namespace {
 
 constexpr size_t kExcerpt = 300;
 constexpr size_t kMaxAnswer = size_t{64} << 20;
-
-void GlobalInitCurl() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 std::string_view ApiName(HttpModelApi api) {
   switch (api) {
@@ -50,36 +42,14 @@ std::string Excerpt(std::string_view body) {
   return fmt::format("{}... ({} bytes)", body.substr(0, kExcerpt), body.size());
 }
 
-bool IsRetryableCurlCode(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // One HTTP request: some rows of the batch.
 struct Request {
   std::vector<int64_t> rows;
   std::string body;
-  int attempts = 0;
-  bool finished = false;
   std::string failure;  // set when the rows go to error_output
   // The last attempt.
-  CURLcode code = CURLE_OK;
-  long status = 0;
   std::string answer;
   bool truncated = false;
-  char error[CURL_ERROR_SIZE] = {};
 };
 
 size_t CollectAnswer(char* data, size_t size, size_t n, void* user) {
@@ -124,9 +94,8 @@ struct HttpModelProcessor::Call {
   std::vector<bool> has;  // a value was set (null otherwise)
 };
 
-HttpModelProcessor::HttpModelProcessor(HttpModelOptions options) : options_(std::move(options)) {
-  GlobalInitCurl();
-  free_slots_ = options_.max_concurrency;
+HttpModelProcessor::HttpModelProcessor(HttpModelOptions options)
+    : options_(std::move(options)), slots_(options_.max_concurrency) {
   headers_ = curl_slist_append(headers_, "Content-Type: application/json");
   for (const auto& [name, value] : options_.headers) {
     headers_ = curl_slist_append(headers_, fmt::format("{}: {}", name, value).c_str());
@@ -164,26 +133,6 @@ Result<std::unique_ptr<HttpModelProcessor>> HttpModelProcessor::Make(HttpModelOp
     return Status::ConfigError("`max_concurrency` must be at least 1");
   }
   return std::unique_ptr<HttpModelProcessor>(new HttpModelProcessor(std::move(options)));
-}
-
-bool HttpModelProcessor::TryAcquireSlot() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (free_slots_ == 0) return false;
-  --free_slots_;
-  return true;
-}
-
-void HttpModelProcessor::ReleaseSlot() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++free_slots_;
-  }
-  slot_freed_.notify_one();
-}
-
-void HttpModelProcessor::WaitForSlot(std::chrono::milliseconds at_most) {
-  std::unique_lock<std::mutex> lock(mu_);
-  slot_freed_.wait_for(lock, at_most, [this] { return free_slots_ > 0; });
 }
 
 namespace {
@@ -361,120 +310,52 @@ Status HttpModelProcessor::Process(Batch batch, ProcessOutput* out) {
   if (chat || options_.response_type == "string") call.strings.resize(n);
   if (options_.api == HttpModelApi::kJson) call.numbers.resize(n);
 
-  CURLM* multi = curl_multi_init();
-  if (multi == nullptr) return Status::Internal("http_model: curl_multi_init failed");
-  std::deque<size_t> ready;
-  for (size_t i = 0; i < requests.size(); ++i) ready.push_back(i);
-  std::vector<std::pair<int64_t, size_t>> delayed;  // (monotonic µs, request)
-  int active = 0;
-  auto start = [&](Request* req) {
-    CURL* easy = curl_easy_init();
+  CurlMultiDriver driver;
+  ARK_RETURN_IF_ERROR(driver.Init("http_model"));
+  std::vector<size_t> pending(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) pending[i] = i;
+  const RetryBackoff backoff{.initial =
+                                 options_.retry_backoff};  // at most 30 s; Retry-After ≤ 60 s
+  const std::string what =
+      fmt::format("http_model ({}): POST {}", ApiName(options_.api), options_.url);
+  auto start = [&](size_t i, void* handle) {
+    Request* req = &requests[i];
+    CURL* easy = static_cast<CURL*>(handle);
     req->answer.clear();
     req->truncated = false;
-    req->status = 0;
-    req->code = CURLE_OK;
-    req->error[0] = '\0';
-    ++req->attempts;
     curl_easy_setopt(easy, CURLOPT_URL, options_.url.c_str());
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(std::min<int64_t>(options_.timeout.count(), 10000)));
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, CollectAnswer);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, req);
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, req);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, req->error);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req->body.size()));
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body.data());
-    curl_multi_add_handle(multi, easy);
   };
-  auto attempts = [](const Request& req) {
-    return req.attempts == 1 ? std::string("1 attempt") : fmt::format("{} attempts", req.attempts);
+  auto finish = [&](size_t i, const CurlAttempt& a) {
+    Request* req = &requests[i];
+    if (a.Succeeded()) {
+      Status st =
+          ParseAnswer(options_, *req, call.embeddings, call.strings, call.numbers, call.has);
+      if (!st.ok()) {
+        for (int64_t r : req->rows) call.has[static_cast<size_t>(r)] = false;
+        req->failure = fmt::format("{} answered HTTP {} but {}: {}", what, a.status, st.message(),
+                                   Excerpt(req->answer));
+      }
+      return false;
+    }
+    if (a.Retryable() && a.attempts <= options_.retry_count) return true;
+    const std::string attempts =
+        a.attempts == 1 ? std::string("1 attempt") : fmt::format("{} attempts", a.attempts);
+    if (a.code != CURLE_OK) {
+      req->failure = fmt::format(
+          "{} failed after {}: {}", what, attempts,
+          req->truncated ? fmt::format("the answer is larger than {} bytes", kMaxAnswer) : a.error);
+    } else {
+      req->failure = fmt::format("{} answered HTTP {} after {}{}{}", what, a.status, attempts,
+                                 req->answer.empty() ? "" : ": ", Excerpt(req->answer));
+    }
+    return false;
   };
-  while (!ready.empty() || !delayed.empty() || active > 0) {
-    const int64_t now = MonotonicMicros();
-    for (auto it = delayed.begin(); it != delayed.end();) {
-      if (it->first <= now) {
-        ready.push_back(it->second);
-        it = delayed.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    while (!ready.empty() && TryAcquireSlot()) {
-      start(&requests[ready.front()]);
-      ready.pop_front();
-      ++active;
-    }
-    int running = 0;
-    curl_multi_perform(multi, &running);
-    int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      CURL* easy = msg->easy_handle;
-      Request* req = nullptr;
-      curl_easy_getinfo(easy, CURLINFO_PRIVATE, reinterpret_cast<char**>(&req));
-      req->code = msg->data.result;
-      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &req->status);
-      curl_off_t retry_after = 0;
-      curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
-      curl_multi_remove_handle(multi, easy);
-      curl_easy_cleanup(easy);
-      ReleaseSlot();
-      --active;
-      const std::string what =
-          fmt::format("http_model ({}): POST {}", ApiName(options_.api), options_.url);
-      if (req->code == CURLE_OK && req->status >= 200 && req->status < 300) {
-        req->finished = true;
-        Status st =
-            ParseAnswer(options_, *req, call.embeddings, call.strings, call.numbers, call.has);
-        if (!st.ok()) {
-          for (int64_t r : req->rows) call.has[static_cast<size_t>(r)] = false;
-          req->failure = fmt::format("{} answered HTTP {} but {}: {}", what, req->status,
-                                     st.message(), Excerpt(req->answer));
-        }
-        continue;
-      }
-      const bool retryable = req->code != CURLE_OK ? IsRetryableCurlCode(req->code)
-                                                   : req->status == 429 || req->status >= 500;
-      if (retryable && req->attempts <= options_.retry_count) {
-        // retry_backoff, doubled for each attempt made, at most 30 s.
-        int64_t delay_us =
-            std::chrono::duration_cast<std::chrono::microseconds>(options_.retry_backoff).count()
-            << std::min(req->attempts - 1, 20);
-        delay_us = std::min<int64_t>(delay_us, 30'000'000);
-        // At least the server's Retry-After (seconds), up to 60 s.
-        delay_us =
-            std::max<int64_t>(delay_us, std::min<int64_t>(retry_after, 60) * int64_t{1'000'000});
-        delayed.emplace_back(MonotonicMicros() + delay_us,
-                             static_cast<size_t>(req - requests.data()));
-        continue;
-      }
-      req->finished = true;
-      if (req->code != CURLE_OK) {
-        req->failure = fmt::format(
-            "{} failed after {}: {}", what, attempts(*req),
-            req->truncated          ? fmt::format("the answer is larger than {} bytes", kMaxAnswer)
-            : req->error[0] != '\0' ? std::string(req->error)
-                                    : std::string(curl_easy_strerror(req->code)));
-      } else {
-        req->failure =
-            fmt::format("{} answered HTTP {} after {}{}{}", what, req->status, attempts(*req),
-                        req->answer.empty() ? "" : ": ", Excerpt(req->answer));
-      }
-    }
-    if (active > 0) {
-      curl_multi_poll(multi, nullptr, 0, 50, nullptr);
-    } else if (!ready.empty()) {
-      WaitForSlot(std::chrono::milliseconds(50));  // every slot is used by other workers
-    } else if (!delayed.empty()) {
-      int64_t next = std::min_element(delayed.begin(), delayed.end())->first;
-      int64_t wait_us = std::clamp<int64_t>(next - MonotonicMicros(), 0, 50'000);
-      std::this_thread::sleep_for(std::chrono::microseconds(wait_us));
-    }
-  }
-  curl_multi_cleanup(multi);
+  driver.Run(pending, slots_, options_.timeout, backoff, start, finish);
 
   // The rows of failed requests go to error_output; the others get the output column.
   std::vector<bool> failed(n, false);

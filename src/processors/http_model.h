@@ -35,13 +35,12 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "base/status.h"
+#include "connectors/http/http_common.h"
 #include "runtime/processor.h"
 #include "runtime/registry.h"
 
@@ -80,16 +79,9 @@ class HttpModelProcessor final : public Processor {
   struct Call;
   explicit HttpModelProcessor(HttpModelOptions options);
 
-  // The shared bound on requests in flight.
-  bool TryAcquireSlot();
-  void ReleaseSlot();
-  void WaitForSlot(std::chrono::milliseconds at_most);
-
   HttpModelOptions options_;
   curl_slist* headers_ = nullptr;
-  std::mutex mu_;
-  std::condition_variable slot_freed_;
-  int free_slots_ = 0;
+  ConcurrencyLimit slots_;  // the shared bound on requests in flight
 };
 
 void RegisterHttpModelProcessor(Registry& registry);

@@ -3,12 +3,8 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <deque>
-#include <mutex>
-#include <thread>
 #include <unordered_map>
 
-#include "base/time.h"
 #include "connectors/common/batch_writer.h"
 #include "connectors/common/codec_option.h"
 #include "core/raw_message.h"
@@ -93,11 +89,6 @@ void UrlTemplate::Render(std::span<const ColumnPtr> values, int64_t row, std::st
 
 namespace {
 
-void GlobalInitCurl() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 constexpr size_t kAnswerExcerpt = 512;
 
 // One HTTP request of a Write.
@@ -105,13 +96,9 @@ struct Request {
   std::string url;
   std::string owned_body;
   std::string_view body;  // into owned_body or into the batch's payload column
-  int attempts = 0;
   bool done = false;
-  // The outcome of the last attempt.
-  CURLcode code = CURLE_OK;
-  long status = 0;
+  CurlAttempt last;    // the outcome of the last attempt
   std::string answer;  // the first kAnswerExcerpt bytes
-  char error[CURL_ERROR_SIZE] = {};
 };
 
 size_t CollectAnswer(char* data, size_t size, size_t n, void* user) {
@@ -123,25 +110,6 @@ size_t CollectAnswer(char* data, size_t size, size_t n, void* user) {
   return bytes;
 }
 
-bool IsRetryableCurlCode(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR:
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace
 
 struct HttpOutput::Impl {
@@ -150,9 +118,9 @@ struct HttpOutput::Impl {
   std::unique_ptr<Encoder> encoder;
   std::unique_ptr<Encoder> json_encoder;
 
-  CURLM* multi = nullptr;
+  CurlMultiDriver driver;
+  std::unique_ptr<ConcurrencyLimit> in_flight;
   curl_slist* headers = nullptr;
-  std::vector<CURL*> idle;  // easy handles to reuse
 
   // The batch of the last Write that failed retryably, and which of its requests succeeded:
   // the runtime retries the same batch, and those are not sent again.
@@ -162,7 +130,7 @@ struct HttpOutput::Impl {
 
   Result<ColumnPtr> Payloads(const Batch& batch);
   Status BuildRequests(const Batch& batch, std::vector<Request>* out);
-  void Start(Request* req);
+  void Start(Request* req, CURL* easy);
   Status Run(std::vector<Request>& requests);
   std::string Describe(const Request& req) const;
   void Cleanup();
@@ -242,30 +210,12 @@ Status HttpOutput::Impl::BuildRequests(const Batch& batch, std::vector<Request>*
   return Status::OK();
 }
 
-void HttpOutput::Impl::Start(Request* req) {
-  CURL* easy;
-  if (!idle.empty()) {
-    easy = idle.back();
-    idle.pop_back();
-    curl_easy_reset(easy);
-  } else {
-    easy = curl_easy_init();
-  }
+void HttpOutput::Impl::Start(Request* req, CURL* easy) {
   req->answer.clear();
-  req->status = 0;
-  req->code = CURLE_OK;
-  req->error[0] = '\0';
-  ++req->attempts;
   curl_easy_setopt(easy, CURLOPT_URL, req->url.c_str());
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min<int64_t>(options.timeout.count(), 10000)));
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, CollectAnswer);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, req);
-  curl_easy_setopt(easy, CURLOPT_PRIVATE, req);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, req->error);
   if (!options.tls_ca_file.empty())
     curl_easy_setopt(easy, CURLOPT_CAINFO, options.tls_ca_file.c_str());
   if (options.tls_skip_verify) {
@@ -281,107 +231,56 @@ void HttpOutput::Impl::Start(Request* req) {
       curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, options.method.c_str());
     }
   }
-  curl_multi_add_handle(multi, easy);
 }
 
 std::string HttpOutput::Impl::Describe(const Request& req) const {
-  std::string attempts = req.attempts == 1 ? "1 attempt" : fmt::format("{} attempts", req.attempts);
-  if (req.code != CURLE_OK) {
+  const CurlAttempt& a = req.last;
+  std::string attempts = a.attempts == 1 ? "1 attempt" : fmt::format("{} attempts", a.attempts);
+  if (a.code != CURLE_OK) {
     return fmt::format("http output: {} {} failed after {}: {}", options.method, req.url, attempts,
-                       req.error[0] != '\0' ? req.error : curl_easy_strerror(req.code));
+                       a.error);
   }
   return fmt::format("http output: {} {} answered HTTP {} after {}{}{}", options.method, req.url,
-                     req.status, attempts, req.answer.empty() ? "" : ": ", req.answer);
+                     a.status, attempts, req.answer.empty() ? "" : ": ", req.answer);
 }
 
 Status HttpOutput::Impl::Run(std::vector<Request>& requests) {
-  std::deque<size_t> ready;
+  std::vector<size_t> pending;
   for (size_t i = 0; i < requests.size(); ++i) {
-    if (!requests[i].done) ready.push_back(i);
+    if (!requests[i].done) pending.push_back(i);
   }
-  std::vector<std::pair<int64_t, size_t>> delayed;  // (monotonic µs, request)
-  int active = 0;
   const Request* refused = nullptr;  // first non-retryable failure
   const Request* failed = nullptr;   // first request out of retries
-  while (!ready.empty() || !delayed.empty() || active > 0) {
-    int64_t now = MonotonicMicros();
-    for (auto it = delayed.begin(); it != delayed.end();) {
-      if (it->first <= now) {
-        ready.push_back(it->second);
-        it = delayed.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    while (active < options.max_in_flight && !ready.empty()) {
-      Start(&requests[ready.front()]);
-      ready.pop_front();
-      ++active;
-    }
-    int running = 0;
-    curl_multi_perform(multi, &running);
-    int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      CURL* easy = msg->easy_handle;
-      Request* req = nullptr;
-      curl_easy_getinfo(easy, CURLINFO_PRIVATE, reinterpret_cast<char**>(&req));
-      req->code = msg->data.result;
-      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &req->status);
-      curl_off_t retry_after = 0;
-      curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
-      curl_multi_remove_handle(multi, easy);
-      idle.push_back(easy);
-      --active;
-      if (req->code == CURLE_OK && req->status >= 200 && req->status < 300) {
-        req->done = true;
-        continue;
-      }
-      bool retryable = req->code != CURLE_OK ? IsRetryableCurlCode(req->code)
-                                             : req->status == 429 || req->status >= 500;
-      if (!retryable) {
-        if (refused == nullptr) refused = req;
-        continue;
-      }
-      if (req->attempts > options.retry_count) {
-        if (failed == nullptr) failed = req;
-        continue;
-      }
-      // 100 ms, 200 ms, 400 ms ... (retry_backoff doubled), at least the server's Retry-After.
-      int64_t delay_us =
-          std::chrono::duration_cast<std::chrono::microseconds>(options.retry_backoff).count()
-          << std::min(req->attempts - 1, 20);
-      delay_us = std::min<int64_t>(
-          delay_us,
-          std::chrono::duration_cast<std::chrono::microseconds>(options.max_retry_backoff).count());
-      delay_us = std::max<int64_t>(delay_us, static_cast<int64_t>(retry_after) * 1'000'000);
-      delayed.emplace_back(MonotonicMicros() + delay_us,
-                           static_cast<size_t>(req - requests.data()));
-    }
-    if (ready.empty() && (active > 0 || !delayed.empty())) {
-      int wait_ms = 100;
-      if (!delayed.empty()) {
-        int64_t next = std::min_element(delayed.begin(), delayed.end())->first;
-        wait_ms = static_cast<int>(
-            std::clamp<int64_t>((next - MonotonicMicros() + 999) / 1000, 0, wait_ms));
-      }
-      if (active > 0) {
-        curl_multi_poll(multi, nullptr, 0, wait_ms, nullptr);
-      } else if (wait_ms > 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
-      }
-    }
-  }
+  RetryBackoff backoff{.initial = options.retry_backoff,
+                       .max = options.max_retry_backoff,
+                       .max_retry_after = std::chrono::seconds::max()};
+  driver.Run(
+      pending, *in_flight, options.timeout, backoff,
+      [&](size_t i, void* easy) { Start(&requests[i], static_cast<CURL*>(easy)); },
+      [&](size_t i, const CurlAttempt& a) {
+        Request& req = requests[i];
+        req.last = a;
+        if (a.Succeeded()) {
+          req.done = true;
+          return false;
+        }
+        if (!a.Retryable()) {
+          if (refused == nullptr) refused = &req;
+          return false;
+        }
+        if (a.attempts > options.retry_count) {
+          if (failed == nullptr) failed = &req;
+          return false;
+        }
+        return true;
+      });
   if (refused != nullptr) return Status::InvalidArgument("{}", Describe(*refused));
   if (failed != nullptr) return Status::Unavailable("{}", Describe(*failed));
   return Status::OK();
 }
 
 void HttpOutput::Impl::Cleanup() {
-  for (CURL* e : idle) curl_easy_cleanup(e);
-  idle.clear();
-  if (multi != nullptr) curl_multi_cleanup(multi);
-  multi = nullptr;
+  driver.Close();
   if (headers != nullptr) curl_slist_free_all(headers);
   headers = nullptr;
 }
@@ -391,6 +290,7 @@ HttpOutput::HttpOutput(HttpOutputOptions options, UrlTemplate url, std::unique_p
     : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   if (impl_->options.max_in_flight < 1) impl_->options.max_in_flight = 1;
+  impl_->in_flight = std::make_unique<ConcurrencyLimit>(impl_->options.max_in_flight);
   impl_->url = std::move(url);
   impl_->encoder = std::move(encoder);
   impl_->json_encoder = std::move(json_encoder);
@@ -400,10 +300,8 @@ HttpOutput::~HttpOutput() { impl_->Cleanup(); }
 
 Status HttpOutput::Connect() {
   Impl& s = *impl_;
-  if (s.multi != nullptr) return Status::OK();
-  GlobalInitCurl();
-  s.multi = curl_multi_init();
-  if (s.multi == nullptr) return Status::Internal("http output: curl_multi_init failed");
+  if (s.driver.initialized()) return Status::OK();
+  ARK_RETURN_IF_ERROR(s.driver.Init("http output"));
   bool has_content_type = false;
   bool has_auth = false;
   for (const auto& [name, value] : s.options.headers) {

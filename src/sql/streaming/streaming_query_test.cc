@@ -7,47 +7,25 @@
 
 #include "core/column_builder.h"
 #include "sql/operators/test_batches.h"
+#include "sql/streaming/streaming_test_util.h"
 
 namespace ark::sql {
 namespace {
 
+using testing::Bids;
 using ::testing::ElementsAre;
+using testing::FlowCatalog;
 using ::testing::HasSubstr;
 using testing::Int64Col;
+using testing::kSecond;
+using testing::kT0;
+using testing::Make;
 using testing::MakeBatch;
 using testing::Rows;
 using testing::StrCol;
 
-constexpr int64_t kSecond = 1'000'000;
-// 2024-01-01 00:00:00 UTC in microseconds.
-constexpr int64_t kT0 = 1'704'067'200 * kSecond;
-
-ColumnPtr TsCol(const std::vector<int64_t>& seconds) {
-  Int64Builder b(DataType::Timestamp());
-  for (int64_t s : seconds) b.Append(kT0 + s * kSecond);
-  return b.Finish();
-}
-
-// Bids: auction, price, ts (seconds after kT0).
-Batch Bids(const std::vector<int64_t>& auction, const std::vector<int64_t>& price,
-           const std::vector<int64_t>& ts) {
-  std::vector<std::optional<int64_t>> a(auction.begin(), auction.end());
-  std::vector<std::optional<int64_t>> p(price.begin(), price.end());
-  return MakeBatch({{"auction", Int64Col(a)}, {"price", Int64Col(p)}, {"ts", TsCol(ts)}});
-}
-
-std::unique_ptr<StreamingQuery> Make(const std::string& sql) {
-  Catalog catalog;
-  EXPECT_TRUE(catalog.AddTable("flow", Bids({}, {}, {}).schema()).ok());
-  auto q = StreamingQuery::Make(sql, catalog, "flow");
-  EXPECT_TRUE(q.ok()) << q.status().ToString();
-  return q.ok() ? std::move(q).value() : nullptr;
-}
-
 Status MakeError(const std::string& sql) {
-  Catalog catalog;
-  EXPECT_TRUE(catalog.AddTable("flow", Bids({}, {}, {}).schema()).ok());
-  return StreamingQuery::Make(sql, catalog, "flow").status();
+  return StreamingQuery::Make(sql, FlowCatalog(), "flow").status();
 }
 
 TEST(StreamingQueryTest, TumbleEmitsEachWindowOnceWhenTheWatermarkPassesItsEnd) {
@@ -75,8 +53,7 @@ TEST(StreamingQueryTest, TumbleEmitsEachWindowOnceWhenTheWatermarkPassesItsEnd) 
 }
 
 TEST(StreamingQueryTest, EmitOnUpdateGivesAChangelogOfEachWindowAsItFills) {
-  Catalog catalog;
-  ASSERT_TRUE(catalog.AddTable("flow", Bids({}, {}, {}).schema()).ok());
+  Catalog catalog = FlowCatalog();
   auto made = StreamingQuery::Make(
       "SELECT auction, window_start, count(*) AS bids, max(price) AS top "
       "FROM TUMBLE(flow, ts, INTERVAL '10' SECOND) GROUP BY auction, window_start, window_end",
@@ -283,8 +260,7 @@ TEST(StreamingQueryTest, AFullJoinPadsBothSidesUntilTheirFirstMatch) {
 
 TEST(StreamingQueryTest, AnIntervalJoinOnEventTimeForgetsRowsTheWatermarkHasPassed) {
   // Each big bid with the small bids of its auction in the 5 seconds after it.
-  Catalog catalog;
-  ASSERT_TRUE(catalog.AddTable("flow", Bids({}, {}, {}).schema()).ok());
+  Catalog catalog = FlowCatalog();
   auto made = StreamingQuery::Make(
       "SELECT a.auction, a.price AS big, b.price AS small FROM "
       "(SELECT * FROM flow WHERE price > 10) a JOIN (SELECT * FROM flow WHERE price <= 10) b "
@@ -476,8 +452,7 @@ TEST(StreamingQueryTest, SessionWindowsMergeRowsCloserThanTheGapPerKey) {
 }
 
 TEST(StreamingQueryTest, ALookupJoinUsesTheCurrentVersionOfTheTable) {
-  Catalog catalog;
-  ASSERT_TRUE(catalog.AddTable("flow", Bids({}, {}, {}).schema()).ok());
+  Catalog catalog = FlowCatalog();
   Batch v1 = MakeBatch({{"id", Int64Col({1, 2})}, {"name", StrCol({"one", "two"})}});
   ASSERT_TRUE(catalog.AddTable("names", v1.schema()).ok());
   auto made = StreamingQuery::Make(

@@ -16,40 +16,18 @@
 #include "core/column_builder.h"
 #include "sql/operators/test_batches.h"
 #include "sql/streaming/streaming_query.h"
+#include "sql/streaming/streaming_test_util.h"
 #include "state/memory_state_backend.h"
 
 namespace ark::sql {
 namespace {
 
+using testing::Bids;
 using ::testing::ElementsAre;
-using testing::Int64Col;
-using testing::MakeBatch;
+using testing::kSecond;
+using testing::kT0;
+using testing::Make;
 using testing::Rows;
-
-constexpr int64_t kSecond = 1'000'000;
-constexpr int64_t kT0 = 1'704'067'200 * kSecond;  // 2024-01-01 00:00:00 UTC
-
-ColumnPtr TsCol(const std::vector<int64_t>& seconds) {
-  Int64Builder b(DataType::Timestamp());
-  for (int64_t s : seconds) b.Append(kT0 + s * kSecond);
-  return b.Finish();
-}
-
-// Bids: auction, price, ts (seconds after kT0).
-Batch Bids(const std::vector<int64_t>& auction, const std::vector<int64_t>& price,
-           const std::vector<int64_t>& ts) {
-  std::vector<std::optional<int64_t>> a(auction.begin(), auction.end());
-  std::vector<std::optional<int64_t>> p(price.begin(), price.end());
-  return MakeBatch({{"auction", Int64Col(a)}, {"price", Int64Col(p)}, {"ts", TsCol(ts)}});
-}
-
-std::unique_ptr<StreamingQuery> Make(const std::string& sql) {
-  Catalog catalog;
-  EXPECT_TRUE(catalog.AddTable("flow", Bids({}, {}, {}).schema()).ok());
-  auto q = StreamingQuery::Make(sql, catalog, "flow");
-  EXPECT_TRUE(q.ok()) << q.status().ToString();
-  return q.ok() ? std::move(q).value() : nullptr;
-}
 
 // One step of a run: a batch, a watermark (seconds), a processing time, or a TTL expiry.
 struct Step {
