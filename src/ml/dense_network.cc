@@ -26,6 +26,8 @@ std::string_view ActivationName(DenseNetwork::Activation a) {
       return "softmax";
     case DenseNetwork::Activation::kLogSoftmax:
       return "log_softmax";
+    case DenseNetwork::Activation::kAffine:
+      return "affine";
   }
   return "?";
 }
@@ -154,6 +156,16 @@ void ActivationTile(const DenseNetwork::Node& node, const float* in, int64_t wid
     case DenseNetwork::Activation::kLogSoftmax:
       SoftmaxTile(in, width, node.activation == DenseNetwork::Activation::kLogSoftmax, out);
       return;
+    case DenseNetwork::Activation::kAffine:
+      for (int64_t j = 0; j < width; ++j) {
+        auto at = [j](const std::vector<float>& v, float none) {
+          return v.empty() ? none : v[v.size() == 1 ? 0 : static_cast<size_t>(j)];
+        };
+        const float a = at(node.scale, 1.0f);
+        const float b = at(node.shift, 0.0f);
+        for (int64_t t = 0; t < kTile; ++t) out[j * kTile + t] = in[j * kTile + t] * a + b;
+      }
+      return;
   }
 }
 
@@ -179,6 +191,14 @@ DenseNetwork::Node DenseNetwork::Act(int input, Activation activation, float slo
   return n;
 }
 
+DenseNetwork::Node DenseNetwork::Affine(int input, std::vector<float> scale,
+                                        std::vector<float> shift) {
+  Node n = Act(input, Activation::kAffine);
+  n.scale = std::move(scale);
+  n.shift = std::move(shift);
+  return n;
+}
+
 Result<DenseNetwork> DenseNetwork::Make(int64_t features, std::vector<Node> nodes,
                                         std::vector<int> outputs) {
   if (features <= 0) return Status::InvalidArgument("a network needs at least one feature");
@@ -193,6 +213,13 @@ Result<DenseNetwork> DenseNetwork::Make(int64_t features, std::vector<Node> node
     }
     const int64_t in = n.input == kInput ? features : widths[static_cast<size_t>(n.input)];
     if (!n.dense) {
+      for (const auto* v : {&n.scale, &n.shift}) {
+        if (v->size() > 1 && static_cast<int64_t>(v->size()) != in) {
+          return Status::InvalidArgument("node {} ({}) has {} {} values for {} inputs", i,
+                                         ActivationName(n.activation), v->size(),
+                                         v == &n.scale ? "scale" : "shift", in);
+        }
+      }
       widths[static_cast<size_t>(i)] = in;
       continue;
     }

@@ -45,6 +45,7 @@ class DenseNetwork {
     kTanh,        //
     kSoftmax,     // over the node's values of each row
     kLogSoftmax,  // log of the softmax
+    kAffine,      // x · scale[j] + shift[j] per value j (a bias added, or a constant multiplied)
   };
 
   // A fully connected layer (weights: [outputs, inputs] row-major; bias: outputs values or
@@ -57,12 +58,15 @@ class DenseNetwork {
     std::vector<float> weights;
     std::vector<float> bias;
     Activation activation = Activation::kIdentity;
-    float slope = 0.0f;  // kRelu: the slope below 0
+    float slope = 0.0f;        // kRelu: the slope below 0
+    std::vector<float> scale;  // kAffine: one per value, one for all, or empty for 1
+    std::vector<float> shift;  // kAffine: one per value, one for all, or empty for 0
   };
 
   static Node Dense(int input, int64_t inputs, int64_t outputs, std::vector<float> weights,
                     std::vector<float> bias);
   static Node Act(int input, Activation activation, float slope = 0.0f);
+  static Node Affine(int input, std::vector<float> scale, std::vector<float> shift);
 
   // Checks the nodes (inputs refer to earlier nodes, weights and bias sizes match, widths chain)
   // and keeps only what the outputs need. `outputs`: node indices, in the order Predict returns

@@ -97,6 +97,27 @@ TEST(DenseNetwork, Activations) {
   EXPECT_EQ(out[5], x);
 }
 
+TEST(DenseNetwork, Affine) {
+  // Per-value scale and shift, a shift alone, and one scale for all values.
+  std::vector<DenseNetwork::Node> nodes = {DenseNetwork::Affine(kIn, {2, -1}, {1, 0.5f}),
+                                           DenseNetwork::Affine(kIn, {}, {3, 4}),
+                                           DenseNetwork::Affine(kIn, {0.5f}, {})};
+  auto net = DenseNetwork::Make(2, std::move(nodes), {0, 1, 2});
+  ASSERT_TRUE(net.ok()) << net.status().message();
+  EXPECT_EQ(net->Describe(), "affine, affine, affine");
+  const std::vector<float> x = {1, 2, -3, 4};
+  std::vector<std::vector<float>> out;
+  net->Predict(x.data(), 2, &out);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0], (std::vector<float>{3, -1.5f, -5, -3.5f}));
+  EXPECT_EQ(out[1], (std::vector<float>{4, 6, 0, 8}));
+  EXPECT_EQ(out[2], (std::vector<float>{0.5f, 1, -1.5f, 2}));
+
+  auto bad = DenseNetwork::Make(2, {DenseNetwork::Affine(kIn, {1, 2, 3}, {})}, {0});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "node 0 (affine) has 3 scale values for 2 inputs");
+}
+
 TEST(DenseNetwork, KeepsOnlyWhatTheOutputsNeed) {
   std::vector<DenseNetwork::Node> nodes = {DenseNetwork::Dense(kIn, 2, 2, {1, 0, 0, 1}, {}),
                                            DenseNetwork::Act(0, Activation::kTanh),

@@ -151,6 +151,37 @@ Result<DenseNetwork> DenseFromNet(cv::dnn::Net& net, const std::vector<std::stri
       nodes.push_back(DenseNetwork::Act(input, softmax->logSoftMax
                                                    ? DenseNetwork::Activation::kLogSoftmax
                                                    : DenseNetwork::Activation::kSoftmax));
+    } else if (layer->type == "Scale") {
+      // Add or Mul with a constant (MatMul + Add exports): a bias added or a scale multiplied.
+      auto scale = layer.dynamicCast<cv::dnn::ScaleLayer>();
+      if (scale.empty() || scale->axis != 1 || layer->blobs.empty() || layer->blobs.size() > 2) {
+        return Status::Unimplemented("{} is not a constant per-feature scale or shift", what);
+      }
+      std::vector<std::vector<float>> values;
+      for (const cv::Mat& blob : layer->blobs) {
+        if (blob.type() != CV_32F) return Status::Unimplemented("{} is not float32", what);
+        cv::Mat b = blob.isContinuous() ? blob : blob.clone();
+        values.emplace_back(b.ptr<float>(), b.ptr<float>() + b.total());
+      }
+      // Blobs: the scale, then the shift when hasBias; the shift alone for an Add.
+      std::vector<float> factor;
+      std::vector<float> shift;
+      if (layer->blobs.size() == 2) {
+        factor = std::move(values[0]);
+        shift = std::move(values[1]);
+      } else if (scale->hasBias) {
+        shift = std::move(values[0]);
+      } else {
+        factor = std::move(values[0]);
+      }
+      nodes.push_back(DenseNetwork::Affine(input, std::move(factor), std::move(shift)));
+    } else if (layer->type == "Power") {
+      // (shift + scale · x)^power; a Mul or Add by a scalar constant has power 1.
+      auto power = layer.dynamicCast<cv::dnn::PowerLayer>();
+      if (power.empty() || power->power != 1.0f) {
+        return Status::Unimplemented("{} raises to a power other than 1", what);
+      }
+      nodes.push_back(DenseNetwork::Affine(input, {power->scale}, {power->shift}));
     } else if (layer->type == "Identity") {
       nodes.push_back(DenseNetwork::Act(input, DenseNetwork::Activation::kIdentity));
     } else {

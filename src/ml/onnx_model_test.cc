@@ -130,6 +130,7 @@ TEST(OnnxModel, NativeNetworkMatchesOpenCv) {
       {"classifier.onnx", 4, {"probabilities"}, true},
       {"autoencoder.onnx", 8, {}, false},
       {"autoencoder.onnx", 8, {"reconstruction"}, true},
+      {"mlp_matmul.onnx", 4, {}, true},
   };
   for (const Case& c : cases) {
     ModelSpec spec = Spec("m", Backend::kOnnx, c.file);
@@ -160,6 +161,26 @@ TEST(OnnxModel, NativeNetworkMatchesOpenCv) {
                           std::to_string(i) + " of " + std::to_string(rows) + " rows");
         }
       }
+    }
+  }
+}
+
+// MatMul + Add and a Mul by a constant (OpenCV imports them as InnerProduct, Scale and Power):
+// native, with numpy's values.
+TEST(OnnxModel, MatMulAddMlpMatchesNumpy) {
+  ModelSpec spec = Spec("mlp_matmul", Backend::kOnnx, "mlp_matmul.onnx");
+  spec.features = 4;
+  auto model = LoadModel(spec);
+  ASSERT_TRUE(model.ok()) << model.status().message();
+  EXPECT_TRUE((*model)->PredictsNatively());
+  testing::Expected e = ReadExpected("mlp_matmul");
+  auto out = (*model)->Infer(e.inputs.data(), e.rows, e.features);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_EQ(out->size(), 1u);
+  ASSERT_EQ((*out)[0].cols, 2);
+  for (int64_t r = 0; r < e.rows; ++r) {
+    for (int64_t k = 0; k < 2; ++k) {
+      ExpectClose((*out)[0].values[r * 2 + k], e.outputs["y"][r][k], "row " + std::to_string(r));
     }
   }
 }

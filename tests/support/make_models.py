@@ -13,6 +13,8 @@ Written to OUT_DIR (group test):
   gemm_transb0.onnx           a Gemm node with transB=0 and a bias, which OpenCV 4.6's importer
                               rejects
   gemm_transb0_nobias.onnx    the same without a bias: OpenCV 4.6 loads it and fails when it runs
+  mlp_matmul.onnx             4 → 6 → 2 as MatMul + Add, ReLU, MatMul + Add, Mul by 0.5 (the form
+                              sklearn-onnx and tf2onnx write); output "y", expected from numpy
   fraud.json                  XGBoost binary:logistic, 4 features (amount, hour, velocity,
                               distance_km), 20 trees of depth 4
   species.ubj                 XGBoost multi:softprob, 4 features, 3 classes
@@ -158,6 +160,37 @@ def make_gemm_transb0_nobias(out):
     onnx.save(model, os.path.join(out, "gemm_transb0_nobias.onnx"))
 
 
+def make_mlp_matmul(out):
+    """An MLP written as MatMul + Add (+ a Mul by a constant), as sklearn-onnx or tf2onnx write
+    them, and its outputs computed with numpy."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(13)
+    w1 = rng.normal(size=(4, 6)).astype(np.float32)
+    b1 = rng.normal(size=6).astype(np.float32)
+    w2 = rng.normal(size=(6, 2)).astype(np.float32)
+    b2 = rng.normal(size=2).astype(np.float32)
+    half = np.array([0.5], dtype=np.float32)
+    consts = [numpy_helper.from_array(v, n)
+              for v, n in ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (half, "half"))]
+    nodes = [helper.make_node("MatMul", ["features", "w1"], ["m1"]),
+             helper.make_node("Add", ["m1", "b1"], ["a1"]),
+             helper.make_node("Relu", ["a1"], ["r1"]),
+             helper.make_node("MatMul", ["r1", "w2"], ["m2"]),
+             helper.make_node("Add", ["m2", "b2"], ["a2"]),
+             helper.make_node("Mul", ["a2", "half"], ["y"])]
+    graph = helper.make_graph(
+        nodes, "mlp_matmul", [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["N", 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 2])], consts)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(out, "mlp_matmul.onnx"))
+    inputs = rng.normal(size=(40, 4)).astype(np.float32)
+    y = (np.maximum(inputs @ w1 + b1, 0) @ w2 + b2) * 0.5
+    write_expected(os.path.join(out, "mlp_matmul.expected.json"), inputs, {"y": y})
+
+
 def sensor_data(rows, seed):
     """Readings of 8 correlated sensors on a device: two hidden factors plus noise."""
     rng = np.random.default_rng(seed)
@@ -288,7 +321,7 @@ def make_xgb_bench(out):
 
 GROUPS = {
     "test": [make_mlp, make_classifier, make_gemm_transb0, make_gemm_transb0_nobias, make_fraud,
-             make_species, make_autoencoder],
+             make_species, make_autoencoder, make_mlp_matmul],
     "bench": [make_mlp, make_xgb_bench],
     "fraud": [make_fraud],
     "classifier": [make_classifier],
