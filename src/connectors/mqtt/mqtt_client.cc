@@ -623,37 +623,17 @@ void MqttClient::Start() {
 }
 
 void MqttClient::Run(std::stop_token stop) {
-  Backoff backoff(RetryPolicy{options_.reconnect_min, options_.reconnect_max, 2.0});
-  bool lost_logged = false;
-  while (!stop.stop_requested()) {
-    if (!connected_) {
-      Status st = ConnectOnce(stop, /*first=*/false);
-      if (stop.stop_requested()) break;
-      if (!st.ok()) {
+  RunMqttConnection(
+      stop, options_, what_, &connected_, [&] { return ConnectOnce(stop, /*first=*/false); },
+      [&] { return Step(1000); },
+      [&](bool lost) {
         transport_.reset();
-        handler_->OnReadDone();
-        auto delay = backoff.Next();
-        spdlog::warn("{}: reconnecting: {}; retrying in {}", what_, st.message(),
-                     FormatDuration(delay));
-        if (!SleepUnlessStopped(stop, delay)) break;
-        continue;
-      }
-      backoff.Reset();
-      lost_logged = false;
-      spdlog::info("{}: reconnected to {}", what_, options_.Address());
-      continue;
-    }
-    Status st = Step(1000);
-    if (!st.ok()) {
-      connected_ = false;
-      transport_.reset();
-      handler_->OnDisconnected();
-      if (!lost_logged) {
-        spdlog::warn("{}: lost the connection: {}; reconnecting", what_, st.message());
-        lost_logged = true;
-      }
-    }
-  }
+        if (lost) {
+          handler_->OnDisconnected();
+        } else {
+          handler_->OnReadDone();
+        }
+      });
   CloseConnection(/*graceful=*/true);
 }
 

@@ -391,34 +391,45 @@ void MqttSession::Start() {
   thread_ = std::jthread([this](std::stop_token stop) { Run(stop); });
 }
 
-void MqttSession::Run(std::stop_token stop) {
-  Backoff backoff(RetryPolicy{options_.reconnect_min, options_.reconnect_max, 2.0});
+void RunMqttConnection(std::stop_token stop, const MqttConnectionOptions& options,
+                       std::string_view what, bool* connected,
+                       const std::function<Status()>& connect, const std::function<Status()>& step,
+                       const std::function<void(bool lost)>& on_down) {
+  Backoff backoff(RetryPolicy{options.reconnect_min, options.reconnect_max, 2.0});
   bool lost_logged = false;
   while (!stop.stop_requested()) {
-    if (!connected_) {
-      Status st = ConnectOnce(stop);
+    if (!*connected) {
+      Status st = connect();
       if (stop.stop_requested()) break;
       if (!st.ok()) {
+        on_down(/*lost=*/false);
         auto delay = backoff.Next();
-        spdlog::warn("{}: reconnecting: {}; retrying in {}", what_, st.message(),
+        spdlog::warn("{}: reconnecting: {}; retrying in {}", what, st.message(),
                      FormatDuration(delay));
         if (!SleepUnlessStopped(stop, delay)) break;
         continue;
       }
       backoff.Reset();
       lost_logged = false;
-      spdlog::info("{}: reconnected to {}", what_, options_.Address());
+      spdlog::info("{}: reconnected to {}", what, options.Address());
       continue;
     }
-    Status st = Step(1000);
+    Status st = step();
     if (!st.ok()) {
-      connected_ = false;
+      *connected = false;
+      on_down(/*lost=*/true);
       if (!lost_logged) {
-        spdlog::warn("{}: lost the connection: {}; reconnecting", what_, st.message());
+        spdlog::warn("{}: lost the connection: {}; reconnecting", what, st.message());
         lost_logged = true;
       }
     }
   }
+}
+
+void MqttSession::Run(std::stop_token stop) {
+  RunMqttConnection(
+      stop, options_, what_, &connected_, [&] { return ConnectOnce(stop); },
+      [&] { return Step(1000); }, [](bool) {});
   CloseConnection(/*graceful=*/true);
 }
 

@@ -28,11 +28,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -88,6 +90,16 @@ void TcpQuickAck(int sock);
 // unavailable" (and for MQTT 5 "server busy", "quota exceeded", "connection rate exceeded") is
 // Unavailable.
 Status ConnackStatus(int rc, std::string_view what, std::string_view address);
+
+// The network thread of an MQTT connection (the output's MqttSession, the input's MqttClient):
+// `step` while `*connected`; otherwise `connect` (which sets `*connected`) again and again, with
+// exponential backoff from reconnect_min to reconnect_max in between. Logs each failed attempt
+// with its delay, the recovery, and a lost connection once per loss; `on_down(lost)` runs after
+// a failed attempt (false) or a loss (true). Returns when `stop` is requested.
+void RunMqttConnection(std::stop_token stop, const MqttConnectionOptions& options,
+                       std::string_view what, bool* connected,
+                       const std::function<Status()>& connect, const std::function<Status()>& step,
+                       const std::function<void(bool lost)>& on_down);
 
 class MqttSession {
  public:

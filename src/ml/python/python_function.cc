@@ -153,9 +153,9 @@ Result<py::object> ToPython(const Column& c, const ColumnPtr& ptr, const std::st
       return ObjectArray(c);
     default:
       return Status::InvalidArgument(
-          "python: column \"{}\" is {}, which is not passed to Python (supported: bool, int32, "
-          "int64, float32, float64, string, binary); cast it first, e.g. with a sql processor",
-          name, c.type().ToString());
+          "python: column \"{}\" is {}, which is not passed to Python (supported: {}); cast it "
+          "first, e.g. with a sql processor",
+          name, c.type().ToString(), kPythonTypes);
   }
 }
 
@@ -337,6 +337,21 @@ Result<Batch> BatchFromMapping(const py::handle& result, const std::string& what
 }
 
 }  // namespace
+
+bool IsPythonType(TypeId id) {
+  switch (id) {
+    case TypeId::kBool:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+    case TypeId::kFloat32:
+    case TypeId::kFloat64:
+    case TypeId::kString:
+    case TypeId::kBinary:
+      return true;
+    default:
+      return false;
+  }
+}
 
 struct PythonFunction::Impl {
   py::object function;

@@ -31,8 +31,14 @@
 
 #include "base/status.h"
 #include "core/batch.h"
+#include "core/types.h"
 
 namespace ark::ml {
+
+// The column types passed to Python (and what IsPythonType accepts), for error messages.
+inline constexpr const char* kPythonTypes = "bool, int32, int64, float32, float64, string, binary";
+// Whether columns of type `id` are passed to Python functions (processor and UDFs).
+bool IsPythonType(TypeId id);
 
 struct PythonFunctionOptions {
   std::string script;                    // inline code; or

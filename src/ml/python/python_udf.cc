@@ -10,28 +10,6 @@
 namespace ark::ml {
 namespace {
 
-constexpr const char* kSupportedTypes = "bool, int32, int64, float32, float64, string and binary";
-
-bool IsSupported(TypeId id) {
-  switch (id) {
-    case TypeId::kBool:
-    case TypeId::kInt32:
-    case TypeId::kInt64:
-    case TypeId::kFloat32:
-    case TypeId::kFloat64:
-    case TypeId::kString:
-    case TypeId::kBinary:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool IsNumeric(TypeId id) {
-  return id == TypeId::kInt32 || id == TypeId::kInt64 || id == TypeId::kFloat32 ||
-         id == TypeId::kFloat64;
-}
-
 class PythonUdf final : public sql::UserFunction {
  public:
   PythonUdf(std::string name, DataType return_type, std::unique_ptr<PythonFunction> function)
@@ -51,10 +29,10 @@ class PythonUdf final : public sql::UserFunction {
             "CAST(NULL AS double)",
             label_, i + 1);
       }
-      if (!IsSupported(t.id())) {
+      if (!IsPythonType(t.id())) {
         return Status::TypeError(
             "{}: argument {} is {}; Python UDFs take {} arguments (CAST it first, e.g. to string)",
-            label_, i + 1, t.ToString(), kSupportedTypes);
+            label_, i + 1, t.ToString(), kPythonTypes);
       }
     }
     return return_type_;
@@ -75,7 +53,7 @@ class PythonUdf final : public sql::UserFunction {
     if (c->type() == return_type_) return c;
     const int64_t n = c->length();
     if (c->null_count() == n) return Column::MakeNull(return_type_, n);
-    if (IsNumeric(c->type_id()) && IsNumeric(return_type_.id())) {
+    if (c->type().is_numeric() && return_type_.is_numeric()) {
       Result<sql::Datum> d = sql::CastDatum(sql::Datum(c), return_type_, false, n);
       if (!d.ok()) {
         return Status::InvalidArgument("{}: a returned value does not fit return_type {}: {}",
@@ -102,11 +80,11 @@ Result<std::shared_ptr<const sql::UserFunction>> Load(const UdfConfig& udf) {
   if (!rt.ok()) {
     return rt_at.Error(fmt::format("udf \"{}\": {}", udf.name, rt.status().message()));
   }
-  if (!IsSupported(rt->id())) {
+  if (!IsPythonType(rt->id())) {
     return rt_at.Error(fmt::format(
         "udf \"{}\": return_type {} is not supported; Python UDFs return {} (return strings and "
         "CAST them in SQL for other types)",
-        udf.name, rt->ToString(), kSupportedTypes));
+        udf.name, rt->ToString(), kPythonTypes));
   }
   PythonFunctionOptions options{.script = udf.script,
                                 .module = udf.module,

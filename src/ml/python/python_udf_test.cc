@@ -244,7 +244,7 @@ TEST_F(PythonUdfTest, UnsupportedArgumentsAreRefusedWhenBinding) {
   auto ts = Query("SELECT ident(to_timestamp(n)) FROM flow");
   ASSERT_FALSE(ts.ok());
   EXPECT_NE(ts.status().message().find("udf \"ident\": argument 1 is timestamp; Python UDFs take "
-                                       "bool, int32, int64, float32, float64, string and binary "
+                                       "bool, int32, int64, float32, float64, string, binary "
                                        "arguments (CAST it first, e.g. to string)"),
             std::string::npos)
       << ts.status().message();
@@ -311,7 +311,7 @@ TEST_F(PythonUdfTest, ConfigErrorsNameTheUdfAndItsPosition) {
   ASSERT_FALSE(type.ok());
   EXPECT_EQ(type.message(),
             "test.yaml:4:18: udfs[0].return_type: udf \"when\": return_type timestamp is not "
-            "supported; Python UDFs return bool, int32, int64, float32, float64, string and "
+            "supported; Python UDFs return bool, int32, int64, float32, float64, string, "
             "binary (return strings and CAST them in SQL for other types)");
 
   auto both = Parse(
