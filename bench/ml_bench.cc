@@ -6,8 +6,9 @@
 // Where the processor's time goes: "packing only" (the columns into the matrix), "model call only"
 // (Model::Infer on the packed matrix); the rest is the output column. For XGBoost, "model call
 // only" is the native tree evaluator (ml/xgboost_trees.h) and "xgboost C API" the same model
-// predicted by XGBoost's own C API; for ONNX, "model call only" is the native dense network
-// (ml/dense_network.h) and "OpenCV DNN" the same graph run by OpenCV.
+// predicted by XGBoost's own C API; "arkflow python processor" is the same TorchScript or XGBoost
+// file loaded by its Python library inside a `python` processor; for ONNX, "model call only" is the
+// native dense network (ml/dense_network.h) and "OpenCV DNN" the same graph run by OpenCV.
 //
 //   /usr/bin/python3 tests/support/make_models.py /tmp/ml-bench bench
 //   build-ml-rel/bench/ml_bench /tmp/ml-bench [seconds-per-case]
@@ -29,7 +30,9 @@
 #include "ml/backends.h"
 #include "ml/features.h"
 #include "ml/model_registry.h"
+#include "ml/python/python_function.h"
 #include "processors/model.h"
+#include "processors/python.h"
 
 namespace {
 
@@ -96,6 +99,31 @@ void Measure(const char* contender, const ModelConfig& c, int64_t batch_rows, do
   std::fflush(stdout);
 }
 
+// The `python` processor's function: the 16 feature columns stacked into one float32 matrix,
+// one library call, the score added to the batch (as the model processor adds its column).
+constexpr const char* kPythonScript = R"(import numpy as np
+{0}
+MODEL = load("{1}")
+
+def process(b):
+    x = np.column_stack([b["f%d" % i] for i in range(16)]).astype(np.float32)
+    return {{**b, "score": {2}}}
+)";
+constexpr const char* kTorchLoad = R"(import torch
+torch.set_num_threads(1)
+def load(path):
+    return torch.jit.load(path).eval()
+def predict(x):
+    with torch.inference_mode():
+        return MODEL(torch.from_numpy(x)).numpy()[:, 0])";
+constexpr const char* kTorchPredict = "predict(x)";
+constexpr const char* kXgbLoad = R"(import xgboost
+def load(path):
+    booster = xgboost.Booster(model_file=path)
+    booster.set_param({"nthread": 1})
+    return booster)";
+constexpr const char* kXgbPredict = "MODEL.inplace_predict(x)";
+
 int Run(const std::string& dir, double seconds) {
   std::vector<ModelConfig> configs;
   for (auto [name, backend, file] : {std::tuple{"mlp_onnx", "onnx", "mlp.onnx"},
@@ -118,6 +146,21 @@ int Run(const std::string& dir, double seconds) {
   std::vector<std::string> inputs;
   for (int f = 0; f < 16; ++f) inputs.push_back(fmt::format("f{}", f));
   for (const ModelConfig& c : configs) {
+    // The same model loaded by its Python library inside a `python` processor (no ONNX runtime
+    // for Python in Debian): what the processor costs around the library's call.
+    std::unique_ptr<PythonProcessor> python;
+    if (c.backend != "onnx") {
+      ml::PythonFunctionOptions o;
+      o.function = "process";
+      o.script = fmt::format(kPythonScript, c.backend == "torchscript" ? kTorchLoad : kXgbLoad,
+                             c.path, c.backend == "torchscript" ? kTorchPredict : kXgbPredict);
+      auto f = ml::PythonFunction::Load(o);
+      if (!f.ok()) {
+        fmt::print(stderr, "error: {}\n", f.status().message());
+        return 1;
+      }
+      python = std::make_unique<PythonProcessor>(std::move(f).value());
+    }
     for (int64_t batch_rows : {int64_t{1}, int64_t{64}, int64_t{8192}}) {
       ModelProcessorOptions options;
       options.model = (*registry)->Find(c.name);
@@ -185,6 +228,13 @@ int Run(const std::string& dir, double seconds) {
         next = (next + 1) % batches.size();
         return (*processor)->Run(batches[next], &errors).status();
       });
+      if (python != nullptr) {
+        Measure("arkflow python processor", c, batch_rows, seconds, [&] {
+          next = (next + 1) % batches.size();
+          ProcessOutput out;
+          return python->Process(batches[next], &out);
+        });
+      }
     }
   }
   return 0;

@@ -37,8 +37,9 @@ def main():
     order = {"mlp_onnx": 0, "mlp_torchscript": 1, "xgb_100x6": 2}
     for r in sorted(rows, key=lambda r: (order.get(r["model"], 9), r["batch"],
                                          {"arkflow model processor": 0, "packing only": 1,
-                                          "model call only": 2,
-                                          "xgboost C API": 3}.get(r["contender"], 4))):
+                                          "model call only": 2, "xgboost C API": 3,
+                                          "OpenCV DNN": 3, "arkflow python processor": 4,
+                                          "python loop": 5}.get(r["contender"], 6))):
         who = f'{r["contender"]} ({r["backend"]})'
         print(f'| {r["model"]} | {who} | {r["batch"]} | {r["rows_per_s"] / 1e6:.3f} M | '
               f'{r["rows_per_cpu_s"] / 1e6:.3f} M | {r["p50_us"]:.1f} | {r["p99_us"]:.1f} |')
