@@ -1,9 +1,9 @@
 // MqttClient: the `mqtt` input's connection to the broker — a small MQTT 5 / 3.1.1 subscriber
-// over a TCP socket (OpenSSL for TLS) with its own network thread. It connects, subscribes,
+// on an MqttConnection (mqtt_connection.h) with its own network thread. It connects, subscribes,
 // reads PUBLISH packets, keeps the connection alive, reconnects with exponential backoff and
 // subscribes again after a loss.
 //
-// Why not libmosquitto (which the output uses, see MqttSession): libmosquitto 2.0 queues the
+// Why not libmosquitto: libmosquitto 2.0 queues the
 // PUBACK of a QoS 1 message before it hands the message over and writes queued packets in order,
 // so holding one acknowledgement back until the outputs wrote the message holds every write.
 // Here the acknowledgement of each message is sent when the application says so
@@ -45,12 +45,9 @@
 
 #include "base/status.h"
 #include "connectors/mqtt/mqtt_codec.h"
-#include "connectors/mqtt/mqtt_session.h"
+#include "connectors/mqtt/mqtt_connection.h"
 
 namespace ark {
-
-class MqttTls;
-class MqttTransport;
 
 class MqttClient {
  public:
@@ -108,30 +105,16 @@ class MqttClient {
   // One connection attempt within the connect timeout: TCP (+TLS), CONNECT/CONNACK,
   // SUBSCRIBE/SUBACK. `first`: refusals are errors (else logged).
   Status ConnectOnce(std::stop_token stop, bool first);
-  // Writes `out_` and reads until `done` holds or the deadline passes (connection phase).
-  // `on_packet` sees each packet first and returns true for the one that ends the phase.
-  using HandshakeFn = std::function<Result<bool>(const mqtt::Packet&)>;
-  Status Handshake(std::stop_token stop, std::chrono::steady_clock::time_point deadline,
-                   const HandshakeFn& on_packet);
   // One round of the connected loop: waits for the socket (up to `timeout_ms`), reads, handles
   // the packets, queues due acknowledgements, writes, keeps alive.
   Status Step(int timeout_ms);
-  // Reads what the socket holds into in_; false when nothing was there.
-  Result<bool> ReadSocket();
-  // Handles the complete packets in in_; during a handshake (`handshake` set) up to the one
-  // that ends it (then `*done` is true).
-  Status HandlePackets(const HandshakeFn* handshake, bool* done);
+  // Handles the complete packets read.
+  Status HandlePackets();
   Status HandlePacket(const mqtt::Packet& p);
-  // Moves acknowledgements that became due into out_.
+  // Moves acknowledgements that became due into the connection's output.
   void QueueAcks();
-  // Writes out_ as far as the socket takes it.
-  Status Flush();
   void Run(std::stop_token stop);
   void CloseConnection(bool graceful);
-  mqtt::Version version() const {
-    return options_.protocol == MQTT_PROTOCOL_V5 ? mqtt::Version::k5 : mqtt::Version::k311;
-  }
-  Status Lost(std::string_view what) const;
 
   const MqttConnectionOptions options_;
   const std::vector<std::string> topics_;
@@ -139,19 +122,8 @@ class MqttClient {
   Handler* const handler_;
   const std::string what_;
   int wake_fd_ = -1;
-  std::unique_ptr<MqttTls> tls_;              // with `tls`: the loaded certificates
-  std::unique_ptr<MqttTransport> transport_;  // null while disconnected (network thread)
-  std::vector<char> read_buf_;                // one read of the socket
-  std::string in_;                            // bytes read, not yet decoded
-  size_t in_pos_ = 0;                         // first undecoded byte of in_
-  std::string out_;                           // bytes to write
-  size_t out_pos_ = 0;
+  MqttConnection conn_;  // network thread (the Open caller's before Start)
   bool connected_ = false;
-  uint16_t keep_alive_s_ = 60;  // the broker's Server Keep Alive, or ours
-  std::chrono::steady_clock::time_point last_write_;
-  std::chrono::steady_clock::time_point ping_sent_;
-  bool ping_outstanding_ = false;
-  uint16_t next_packet_id_ = 1;
 
   // Received QoS 1/2 messages of the current connection not yet acknowledged to the broker, in
   // arrival order: received_[0] has sequence number acked_until_ (network thread).

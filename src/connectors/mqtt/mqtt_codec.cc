@@ -288,14 +288,20 @@ void EncodeSubscribe(Version version, uint16_t packet_id, std::span<const std::s
   AppendPacket(0x82, body, out);
 }
 
+size_t PublishRemainingLength(Version version, const Publish& p) {
+  return 2 + p.topic.size() + (p.qos > 0 ? 2 : 0) + (version == Version::k5 ? 1 : 0) +
+         p.payload.size();
+}
+
 void EncodePublish(Version version, const Publish& p, std::string* out) {
-  std::string body;
-  AppendString(p.topic, &body);
-  if (p.qos > 0) AppendU16(p.packet_id, &body);
-  if (version == Version::k5) body.push_back(0);
-  body.append(p.payload);
+  // Straight into `out` (no body copy): the output's hot path.
   const uint8_t first = 0x30 | (p.dup ? 0x08 : 0) | ((p.qos & 0x03) << 1) | (p.retain ? 1 : 0);
-  AppendPacket(first, body, out);
+  out->push_back(static_cast<char>(first));
+  AppendVarInt(static_cast<uint32_t>(PublishRemainingLength(version, p)), out);
+  AppendString(p.topic, out);
+  if (p.qos > 0) AppendU16(p.packet_id, out);
+  if (version == Version::k5) out->push_back(0);
+  out->append(p.payload);
 }
 
 void EncodeAck(PacketType type, uint16_t packet_id, std::string* out) {

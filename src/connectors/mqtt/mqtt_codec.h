@@ -1,9 +1,8 @@
 // MQTT packet codec (MQTT 3.1.1 and 5) for the client side of a connection: encodes what a
-// subscribing client sends (CONNECT, SUBSCRIBE, PUBACK/PUBREC/PUBREL/PUBCOMP, PINGREQ,
-// DISCONNECT; PUBLISH too, for tests and completeness) and decodes what a broker sends
-// (CONNACK, PUBLISH, the acknowledgements, SUBACK, UNSUBACK, PINGRESP, DISCONNECT, AUTH).
-// No I/O: bytes in, packets out. Used by MqttClient (mqtt_client.h), the `mqtt` input's
-// connection.
+// client sends (CONNECT, SUBSCRIBE, PUBLISH, PUBACK/PUBREC/PUBREL/PUBCOMP, PINGREQ, DISCONNECT)
+// and decodes what a broker sends (CONNACK, PUBLISH, the acknowledgements, SUBACK, UNSUBACK,
+// PINGRESP, DISCONNECT, AUTH). No I/O: bytes in, packets out. Used by MqttConnection
+// (mqtt_connection.h), under the `mqtt` input's subscriber and the `mqtt` output's publisher.
 //
 //   std::string out;
 //   mqtt::EncodeAck(mqtt::PacketType::kPuback, packet_id, &out);
@@ -100,6 +99,12 @@ struct Publish {
   bool retain = false;
   uint16_t packet_id = 0;  // QoS 1/2 only
 };
+// The largest remaining length a packet can have (the variable byte integer's range).
+constexpr size_t kMaxRemainingLength = 268'435'455;
+// The remaining length of `publish`'s PUBLISH packet (no properties); the whole packet adds the
+// first byte and the 1-4 bytes of this length. Above kMaxRemainingLength it cannot be sent.
+size_t PublishRemainingLength(Version version, const Publish& publish);
+// REQUIRES: PublishRemainingLength(version, publish) <= kMaxRemainingLength.
 void EncodePublish(Version version, const Publish& publish, std::string* out);
 
 // PUBACK, PUBREC, PUBREL or PUBCOMP with reason "success" (the short form of both versions).

@@ -233,17 +233,11 @@ ConfigSpec MqttInputSpec() {
       .Default("1")
       .Min(0)
       .Max(2);
-  spec.String("protocol",
-              "MQTT protocol version: \"5\" (lets `receive_maximum` raise the broker's window) or "
-              "\"3.1.1\" (for brokers without MQTT 5; the broker's own in-flight limit applies, 20 "
-              "with mosquitto's defaults).")
-      .Default("5")
-      .OneOf({"5", "3.1.1"});
   spec.Int("receive_maximum",
            "QoS 1/2 messages the broker may send before they are acknowledged (MQTT 5 Receive "
            "Maximum). Each message is acknowledged once the outputs wrote it, so this bounds the "
-           "messages in the pipeline. With `protocol: \"3.1.1\"` the broker's own limit applies "
-           "instead.")
+           "messages in the pipeline. With `protocol: \"3.1.1\"` the broker's own in-flight "
+           "limit applies instead (20 with mosquitto's defaults).")
       .Default("1000")
       .Min(1)
       .Max(65535);
@@ -279,8 +273,6 @@ void RegisterMqttInput(Registry& registry) {
           }
         }
         o.qos = static_cast<int>(cfg.GetInt("qos"));
-        o.connection.protocol =
-            cfg.GetString("protocol") == "5" ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311;
         o.connection.receive_maximum = static_cast<int>(cfg.GetInt("receive_maximum"));
         o.batch_size = cfg.GetInt("batch_size");
         o.linger = cfg.GetDuration("linger");

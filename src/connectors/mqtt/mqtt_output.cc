@@ -10,11 +10,6 @@ namespace ark {
 
 namespace {
 
-// Messages handed to libmosquitto and not yet acknowledged, at most. MQTT message ids are 16-bit,
-// so the set of outstanding ids must stay well below 65535; this also bounds the library's memory.
-constexpr size_t kMaxOutstanding = 16384;
-// Wake the network thread after this many publishes, so sending overlaps with publishing.
-constexpr int64_t kWakeEvery = 256;
 // Default `max_inflight`: a whole batch in flight for QoS 0/1 (brokers acknowledge those at
 // once); mosquitto's default limit for incoming QoS 2 (it drops 3.1.1 clients that exceed it).
 constexpr int kDefaultInflight = 1000;
@@ -32,28 +27,12 @@ MqttOutput::MqttOutput(MqttOutputOptions options, std::unique_ptr<Encoder> encod
 MqttOutput::~MqttOutput() { (void)Close(); }
 
 Status MqttOutput::Connect() {
-  if (session_ != nullptr) return Status::OK();
-  auto session = std::make_unique<MqttSession>(options_.connection,
-                                               static_cast<MqttSession::Handler*>(this), what_);
-  Status st = session->Open();
-  if (!st.ok()) {
-    session->Stop();
-    return st;
-  }
-  session_ = std::move(session);
-  session_->Start();
+  if (publisher_ != nullptr) return Status::OK();
+  auto publisher =
+      std::make_unique<MqttPublisher>(options_.connection, options_.qos, options_.retain, what_);
+  ARK_RETURN_IF_ERROR(publisher->Open());
+  publisher_ = std::move(publisher);
   return Status::OK();
-}
-
-void MqttOutput::OnPublished(int mid) {
-  bool wake_writer;
-  {
-    std::lock_guard lock(mu_);
-    if (outstanding_.erase(mid) == 0) return;
-    // Wake the writer only when what it waits for holds: all acknowledged, or room again.
-    wake_writer = outstanding_.empty() || outstanding_.size() == kMaxOutstanding / 2 - 1;
-  }
-  if (wake_writer) acked_.notify_one();
 }
 
 Result<ColumnPtr> MqttOutput::Payloads(const Batch& batch) {
@@ -121,7 +100,8 @@ bool MqttOutput::SameBatch(const Batch& batch) const {
 
 Status MqttOutput::Write(const Batch& batch) {
   if (batch.num_rows() == 0) return Status::OK();
-  if (!SameBatch(batch)) {
+  const bool same = SameBatch(batch);
+  if (!same) {
     topics_ = nullptr;
     if (options_.topic_is_expr) {
       ARK_ASSIGN_OR_RETURN(topics_, Topics(batch));
@@ -133,78 +113,32 @@ Status MqttOutput::Write(const Batch& batch) {
           "per row",
           what_, payloads_->length(), batch.num_rows());
     }
-    current_columns_ = batch.columns();
-    current_rows_ = batch.num_rows();
-    next_row_ = 0;
-    std::lock_guard lock(mu_);
-    outstanding_.clear();  // ids of an abandoned batch; their late acknowledgements are ignored
   }
   // After preparing the batch: a batch that cannot be published is rejected without a broker.
-  if (session_ == nullptr) ARK_RETURN_IF_ERROR(Connect());
-  mosquitto* m = session_->mosq();
-  const Column& payloads = *payloads_;
-  const int64_t n = payloads.length();
-  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
-  std::unique_lock lock(mu_);
-  auto unacknowledged = [&] {
-    return Status::Unavailable(
-        "{}: {} of {} messages not acknowledged by the broker within {}{}; will retry (without "
-        "publishing them again)",
-        what_, outstanding_.size() + static_cast<size_t>(n - next_row_), n,
-        FormatDuration(options_.timeout),
-        session_->connections() > 0 && mosquitto_socket(m) < 0 ? " (disconnected)" : "");
-  };
-  while (next_row_ < n) {
-    if (outstanding_.size() >= kMaxOutstanding) {
-      session_->Wake();
-      if (!acked_.wait_until(lock, deadline,
-                             [&] { return outstanding_.size() < kMaxOutstanding / 2; })) {
-        return unacknowledged();
-      }
-    }
-    const int64_t i = next_row_;
-    std::string_view payload = payloads.IsValid(i) ? payloads.GetView(i) : std::string_view();
-    const char* topic = options_.topic.c_str();
-    if (topics_ != nullptr) {
-      topic_.assign(topics_->GetView(i));
-      topic = topic_.c_str();
-    }
-    int mid = 0;
-    int rc = mosquitto_publish(m, &mid, topic, static_cast<int>(payload.size()), payload.data(),
-                               options_.qos, options_.retain);
-    if (rc == MOSQ_ERR_PAYLOAD_SIZE || rc == MOSQ_ERR_OVERSIZE_PACKET) {
-      return Status::InvalidArgument("{}: row {}: a payload of {} bytes is too large to publish",
-                                     what_, i, payload.size());
-    }
-    if (rc == MOSQ_ERR_NO_CONN) {
-      // QoS 0 is not queued while disconnected: retry the rest of the batch later.
-      session_->Wake();
-      return Status::Unavailable("{}: not connected ({} of {} messages published); will retry",
-                                 what_, i, n);
-    }
-    if (rc != MOSQ_ERR_SUCCESS) {
-      return Status::Unavailable("{}: publishing row {} failed: {}; will retry", what_, i,
-                                 mosquitto_strerror(rc));
-    }
-    outstanding_.insert(mid);
-    ++next_row_;
-    if (next_row_ % kWakeEvery == 0) session_->Wake();
+  if (publisher_ == nullptr) ARK_RETURN_IF_ERROR(Connect());
+  if (!same) {
+    current_columns_ = batch.columns();
+    current_rows_ = batch.num_rows();
+    publisher_->Begin(payloads_->length(), [this](int64_t i) {
+      const Column& payloads = *payloads_;
+      return MqttPublisher::Message{
+          .topic = topics_ != nullptr ? topics_->GetView(i) : std::string_view(options_.topic),
+          .payload = payloads.IsValid(i) ? payloads.GetView(i) : std::string_view()};
+    });
   }
-  session_->Wake();
-  if (!acked_.wait_until(lock, deadline, [&] { return outstanding_.empty(); })) {
-    return unacknowledged();
-  }
+  Status st = publisher_->Publish(std::chrono::steady_clock::now() + options_.timeout);
+  if (st.IsRetryable()) return st;  // the retry of this batch goes on where this one stopped
   current_columns_.clear();
   current_rows_ = -1;
   payloads_ = nullptr;
   topics_ = nullptr;
-  return Status::OK();
+  return st;
 }
 
 Status MqttOutput::Close() {
-  if (session_ != nullptr) {
-    session_->Stop();
-    session_ = nullptr;
+  if (publisher_ != nullptr) {
+    publisher_->Stop();
+    publisher_ = nullptr;
   }
   return Status::OK();
 }
@@ -213,7 +147,7 @@ namespace {
 
 ConfigSpec MqttOutputSpec() {
   ConfigSpec spec(
-      "Publishes every row as one message to an MQTT broker (MQTT 3.1.1, libmosquitto). The "
+      "Publishes every row as one message to an MQTT broker (MQTT 5 or 3.1.1). The "
       "payload is the `value_field` column, else the codec's encoding of the row, else "
       "`__value__` of raw messages, else the row as a JSON object. A batch is written once the "
       "broker acknowledged all its messages (QoS 1 PUBACK, QoS 2 PUBCOMP); QoS 1/2 messages are "
@@ -230,9 +164,10 @@ ConfigSpec MqttOutputSpec() {
       .Default("false");
   spec.String("value_field", "Column (string or binary) whose value is the payload of each row.");
   spec.Int("max_inflight",
-           "QoS 1/2 messages sent and not yet acknowledged by the broker, at most (libmosquitto "
-           "queues the rest); a batch's messages go out within this window and the batch is "
-           "written once all are acknowledged. Unset: 1000 with QoS 0/1, 20 with QoS 2. With QoS 2 "
+           "QoS 1/2 messages sent and not yet acknowledged by the broker, at most (and at most "
+           "the broker's MQTT 5 Receive Maximum); a batch's messages go out within this window "
+           "and the batch is written once all are acknowledged. Unset: 1000 with QoS 0/1, 20 with "
+           "QoS 2. With QoS 2 "
            "keep it at or below the broker's limit for incoming QoS 2 messages (mosquitto's "
            "max_inflight_messages, 20 by default): mosquitto drops a MQTT 3.1.1 client that "
            "exceeds it.")

@@ -11,28 +11,26 @@
 // the runtime sends the batch to error_output.
 //
 // Delivery: Write returns OK only once the broker acknowledged every message of the batch
-// (PUBACK for QoS 1, PUBCOMP for QoS 2; QoS 0: handed to the socket), so the inputs are
-// acknowledged only then. While the connection is down libmosquitto keeps QoS 1/2 messages and
-// sends them again after the reconnect; a Write that waits longer than `timeout` returns
-// Unavailable and the runtime's retry of the same batch resumes waiting — nothing is published
-// twice by the retry.
+// (PUBACK for QoS 1, PUBCOMP for QoS 2; QoS 0: written to the socket), so the inputs are
+// acknowledged only then. The writer thread publishes and waits for the acknowledgements itself
+// (MqttPublisher). While the connection is down QoS 1/2 messages stay in flight and go again
+// after the reconnect; a Write that waits longer than `timeout` returns Unavailable and the
+// runtime's retry of the same batch resumes where it stopped — nothing is published twice by
+// the retry. Messages that cannot be published (too large, refused by an MQTT 5 broker) make
+// the batch fail with InvalidArgument naming the row, after the others were acknowledged.
 //
-// Thread-safety: Connect/Write/Close on the writer thread (Output contract); acknowledgements
-// arrive on the session's network thread.
+// Thread-safety: Connect/Write/Close on the writer thread (Output contract).
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "codec/codec.h"
-#include "connectors/mqtt/mqtt_session.h"
+#include "connectors/mqtt/mqtt_publisher.h"
 #include "runtime/output.h"
 #include "runtime/registry.h"
 #include "sql/expression.h"
@@ -49,7 +47,7 @@ struct MqttOutputOptions {
   std::chrono::nanoseconds timeout = std::chrono::seconds(30);
 };
 
-class MqttOutput final : public Output, private MqttSession::Handler {
+class MqttOutput final : public Output {
  public:
   // `encoder`: the codec's encoder, or null.
   MqttOutput(MqttOutputOptions options, std::unique_ptr<Encoder> encoder, ComponentContext ctx);
@@ -60,9 +58,6 @@ class MqttOutput final : public Output, private MqttSession::Handler {
   Status Close() override;
 
  private:
-  // MqttSession::Handler (network thread).
-  void OnPublished(int mid) override;
-
   // One payload per row (one for the whole batch with the arrow codec).
   Result<ColumnPtr> Payloads(const Batch& batch);
   bool SameBatch(const Batch& batch) const;
@@ -74,22 +69,16 @@ class MqttOutput final : public Output, private MqttSession::Handler {
   std::unique_ptr<Encoder> json_encoder_;  // rows without `__value__` and no codec
   ComponentContext ctx_;
   std::string what_;
-  std::unique_ptr<MqttSession> session_;
-
-  std::mutex mu_;
-  std::condition_variable acked_;
-  std::unordered_set<int> outstanding_;  // mids awaiting acknowledgement; GUARDED_BY(mu_)
+  std::unique_ptr<MqttPublisher> publisher_;
 
   // The batch being written (kept across a retry of the same batch).
   std::vector<ColumnPtr> current_columns_;
   int64_t current_rows_ = -1;
   ColumnPtr payloads_;
-  ColumnPtr topics_;   // per-row topics of the current batch (topic_is_expr), else null
-  std::string topic_;  // NUL-terminated topic of the row being published (reused buffer)
+  ColumnPtr topics_;  // per-row topics of the current batch (topic_is_expr), else null
   // The topic expression, compiled for topic_schema_.
   SchemaPtr topic_schema_;
   std::optional<sql::CompiledExpression> topic_expr_;
-  int64_t next_row_ = 0;  // first payload not yet handed to libmosquitto
 };
 
 void RegisterMqttOutput(Registry& registry);

@@ -2,13 +2,14 @@
 // connecting to a closed port reports. The traffic itself (ack after output, reconnects, TLS,
 // authentication, wildcards) is tested against a real mosquitto in tests/integration/mqtt.
 #include <gtest/gtest.h>
+#include <mqtt_protocol.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "config/yaml_loader.h"
 #include "connectors/connectors.h"
-#include "connectors/mqtt/mqtt_session.h"
+#include "connectors/mqtt/mqtt_connection.h"
 #include "connectors/mqtt/mqtt_topic.h"
 #include "core/batch.h"
 #include "core/column_builder.h"

@@ -7,14 +7,20 @@ Cases:
   input           mosquitto_pub → mqtt input (wildcard filters `sensors/+/temp`, `alerts/#`) → stdout:
                   exactly the matching messages in order, with their topic (`__meta_source`), UTF-8
                   and an empty payload intact; the non-matching topics absent.
-  output          file input → mqtt output (QoS 2, retain) → mosquitto_sub: every line, in order;
-                  a late subscriber gets the last line as the retained message.
+  output          file input → mqtt output (QoS 2, retain; MQTT 5 and 3.1.1) → mosquitto_sub: every
+                  line, in order, each with one PUBLISH/PUBREC/PUBREL/PUBCOMP exchange in the
+                  broker's log; a late subscriber gets the last line as the retained message.
+  refused         an MQTT 5 broker refuses one publish (ACL): its batch goes to error_output with
+                  the row and the reason code; the other messages are published.
   topic_expr      file input (json codec) → mqtt output with `topic: {type: expr}` → mosquitto_sub
                   on `rooms/#`: each row arrives on the topic built from its `room` field; the batch
                   with a NULL room goes whole to error_output with the reason naming the row.
   broker_restart  QoS 1 with `clean_session: false`: the broker is restarted in the middle of a
                   stream (with persistence); every message published before, during and after
                   reaches the file output — none lost (duplicates allowed: at-least-once).
+  relay_restart   mqtt input → mqtt output (QoS 1, persistent sessions) with the broker restarted
+                  twice mid-stream: a persistent subscriber gets every message, first arrivals
+                  in order.
   held            MQTT 5 `receive_maximum`: with the pipeline holding every batch (a window that
                   does not close during the test) the broker sends the input all 300 messages —
                   far beyond mosquitto's window of 20 for 3.1.1 clients — and the broker log shows
@@ -139,9 +145,9 @@ def publish(broker, topic, lines=None, message=None, empty=False, qos=1, user=No
 class Subscriber:
     """mosquitto_sub collecting `count` messages of `topic` (payload per line)."""
 
-    def __init__(self, broker, topic, count, client_id, qos=1, fmt=None, user=None):
+    def __init__(self, broker, topic, count, client_id, qos=1, fmt=None, user=None, extra=()):
         args = ["mosquitto_sub"] + broker.client_args(user=user) + [
-            "-t", topic, "-q", str(qos), "-C", str(count), "-i", client_id]
+            "-t", topic, "-q", str(qos), "-C", str(count), "-i", client_id, *extra]
         if fmt:
             args += ["-F", fmt]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -216,30 +222,83 @@ def case_input(binary, tmp, cleanup):
 
 
 def case_output(binary, tmp, cleanup):
-    broker = cleanup(Mosquitto()).start()
+    # log_type debug: the broker logs each packet of the QoS 2 exchange with the output.
+    broker = cleanup(Mosquitto(extra_conf="log_type debug")).start()
     data = os.path.join(tmp, "lines.txt")
     lines = [f'{{"id": {i}, "name": "item-{i}", "price": {i * 1.25}}}' for i in range(500)]
     with open(data, "w") as f:
         f.write("\n".join(lines) + "\n")
-    sub = cleanup(Subscriber(broker, "out/items", len(lines), "check-sub", qos=2))
-    config = HEAD + f"""  - input:
+    for protocol in ["5", "3.1.1"]:
+        client_id = f"ark-out-{protocol}"
+        topic = f"out/items/{protocol}"
+        sub = cleanup(Subscriber(broker, topic, len(lines), f"check-sub-{protocol}", qos=2))
+        config = HEAD + f"""  - input:
       type: file
       path: {data}
       batch_size: 64
     output:
       type: mqtt
-      {connection(broker, "ark-out")}      topic: {{type: value, value: out/items}}
+      {connection(broker, client_id, f'protocol: "{protocol}"')}      topic: {{type: value, value: "{topic}"}}
       qos: 2
       retain: true
 """
-    ark = cleanup(Arkflow(binary, tmp, "output", config))
+        ark = cleanup(Arkflow(binary, tmp, f"output_{protocol}", config))
+        got = sub.lines()
+        check(ark.wait() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+        check(got == lines, f"mosquitto_sub got {len(got)} lines; first difference at "
+              f"{next((i for i, (a, b) in enumerate(zip(got, lines)) if a != b), min(len(got), len(lines)))}")
+        check(ark.stderr() == "", f"unexpected stderr: {ark.stderr()}")
+        # Each message crossed once, with the whole QoS 2 exchange (nothing sent twice).
+        log = broker.log_text()
+        n = len(lines)
+        for text in [f"Received PUBLISH from {client_id} (d0, q2, r1", f"Sending PUBREC to {client_id}",
+                     f"Received PUBREL from {client_id}", f"Sending PUBCOMP to {client_id}"]:
+            check(log.count(text) == n, f"broker log has {log.count(text)} x {text!r}, want {n}")
+        check(f"Received PUBLISH from {client_id} (d1" not in log, "a message was sent twice")
+        late = cleanup(Subscriber(broker, topic, 1, f"late-sub-{protocol}"))
+        check(late.lines() == [lines[-1]], "the retained message is not the last line")
+
+
+def case_refused(binary, tmp, cleanup):
+    """An MQTT 5 broker refuses a publish (its ACL): the batch goes to error_output with the row
+    and the broker's reason; the other batches are published and the stream goes on."""
+    acl = os.path.join(tmp, "acl")
+    with open(acl, "w") as f:
+        f.write("user alice\ntopic readwrite ok/#\n")
+    broker = cleanup(Mosquitto(users={"alice": "s3cret"}, extra_conf=f"acl_file {acl}")).start()
+    data = os.path.join(tmp, "rows.jsonl")
+    topics = ["ok/a", "ok/b", "ok/c", "ok/d", "denied/e", "ok/f", "ok/g", "ok/h", "ok/i"]
+    with open(data, "w") as f:
+        for i, topic in enumerate(topics):
+            f.write(json.dumps({"topic": topic, "v": i}) + "\n")
+    published = [t for t in topics if t.startswith("ok/")]
+    sub = cleanup(Subscriber(broker, "ok/#", len(published), "refused-sub", fmt="%t",
+                             user="alice"))
+    alice = connection(broker, "ark-refused", "username: alice\npassword: s3cret")
+    config = HEAD + f"""  - input:
+      type: file
+      path: {data}
+      batch_size: 3
+      codec: {{type: json}}
+    output:
+      type: mqtt
+      {alice}      topic: {{type: expr, expr: "topic"}}
+      qos: 1
+    error_output:
+      type: stdout
+"""
+    ark = cleanup(Arkflow(binary, tmp, "refused", config))
     got = sub.lines()
     check(ark.wait() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
-    check(got == lines, f"mosquitto_sub got {len(got)} lines; first difference at "
-          f"{next((i for i, (a, b) in enumerate(zip(got, lines)) if a != b), min(len(got), len(lines)))}")
-    check(ark.stderr() == "", f"unexpected stderr: {ark.stderr()}")
-    late = cleanup(Subscriber(broker, "out/items", 1, "late-sub"))
-    check(late.lines() == [lines[-1]], "the retained message is not the last line")
+    # The batch with the refused row is published apart from that row (at-least-once: it also
+    # goes to error_output whole).
+    check(got == published, f"published {got}; want {published}")
+    errors = [json.loads(line) for line in ark.stdout().decode().splitlines()]
+    check([e["v"] for e in errors] == [3, 4, 5], f"error_output rows: {errors}")
+    reason = (f"mqtt output (mqtt://127.0.0.1:{broker.port}): 1 of 3 messages not published; "
+              "row 1: the broker refused it: Not authorized (reason code 135)")
+    for e in errors:
+        check(e["__error__"] == reason, f"error reason {e['__error__']!r}; want {reason!r}")
 
 
 def case_topic_expr(binary, tmp, cleanup):
@@ -342,6 +401,62 @@ def case_broker_restart(binary, tmp, cleanup):
     check(firsts == messages, "messages out of order")
     print(f"broker_restart: {len(got)} lines for {n} messages "
           f"({len(got) - n} redelivered duplicates); output lines at the restarts: {at_restart}")
+
+
+def case_relay_restart(binary, tmp, cleanup):
+    """mqtt input → mqtt output, both QoS 1 with `clean_session: false`, through a broker that is
+    restarted twice in the middle of the stream (with persistence): a persistent mosquitto_sub
+    gets every message — none lost, duplicates allowed, first arrivals in order."""
+    broker = cleanup(Mosquitto(persistence=True)).start()
+    n = 15000
+    messages = [f"r{i:05d}" for i in range(n)]
+    # A persistent subscriber writing to a file: its session (and what is queued for it while it
+    # reconnects after a restart) survives the restarts.
+    received = os.path.join(tmp, "relayed.txt")
+    out = open(received, "wb")
+    sub = subprocess.Popen(["mosquitto_sub"] + broker.client_args() +
+                           ["-t", "relayed", "-q", "1", "-c", "-i", "relay-sub"],
+                           stdout=out, stderr=subprocess.DEVNULL)
+    cleanup(lambda: (sub.kill(), sub.wait(), out.close()))
+    wait_subscribed(broker, "relay-sub", "relayed")
+
+    def got():
+        with open(received) as f:
+            return f.read().splitlines()
+
+    durable = "clean_session: false\nreconnect_min: 50ms\nreconnect_max: 500ms\n"
+    config = HEAD + f"""  - input:
+      type: mqtt
+      {connection(broker, "ark-relay-in", durable + "receive_maximum: 20")}      topics: ["relay/#"]
+      qos: 1
+      batch_size: 10
+    output:
+      type: mqtt
+      {connection(broker, "ark-relay-out", durable)}      topic: relayed
+      qos: 1
+"""
+    ark = cleanup(Arkflow(binary, tmp, "relay_restart", config))
+    wait_subscribed(broker, "ark-relay-in", "relay/#")
+    at_restart = []
+    for part, (start, end) in enumerate([(0, 5000), (5000, 10000), (10000, n)]):
+        publish(broker, f"relay/{part}", lines=messages[start:end])
+        if end == n:
+            break
+        # Mid-stream: the relay has passed some of this part on, not all.
+        wait_until(lambda: len(got()) >= start + 500, f"{start + 500} messages relayed")
+        at_restart.append(len(got()))
+        broker.restart()
+    wait_until(lambda: len(set(got())) >= n, f"all {n} messages", timeout=60)
+    check(ark.stop() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+    lines = got()
+    missing = sorted(set(messages) - set(lines))
+    check(not missing, f"{len(missing)} messages lost, e.g. {missing[:5]}")
+    check(list(dict.fromkeys(lines)) == messages, "messages out of order")
+    err = ark.stderr()
+    check(err.count("mqtt output") > 0 and "lost the connection" in err,
+          f"the output did not notice the restarts: {err}")
+    print(f"relay_restart: {len(lines)} lines for {n} messages ({len(lines) - n} redelivered "
+          f"duplicates); relayed at the restarts: {at_restart}")
 
 
 def case_held(binary, tmp, cleanup):
@@ -523,7 +638,8 @@ def case_example(binary, tmp, cleanup):
     print("ok: examples/connectors/mqtt.yaml")
 
 
-CASES = {"input": case_input, "output": case_output, "topic_expr": case_topic_expr,
+CASES = {"input": case_input, "output": case_output, "refused": case_refused,
+         "topic_expr": case_topic_expr, "relay_restart": case_relay_restart,
          "broker_restart": case_broker_restart, "held": case_held, "qos2": case_qos2,
          "tls": case_tls, "auth": case_auth, "example": case_example}
 
