@@ -39,12 +39,12 @@ Status MqttClient::Open() {
 
 Status MqttClient::ConnectOnce(std::stop_token stop, bool first) {
   connected_ = false;
-  received_.clear();
-  done_.clear();
-  acked_until_ = next_seq_ = 0;
   {
-    std::lock_guard lock(ack_mu_);
-    acks_.clear();
+    std::lock_guard lock(mu_);
+    sending_ = false;  // from here until sending_ the other threads leave conn_ alone
+    received_.clear();
+    done_.clear();
+    acked_until_ = next_seq_ = 0;
     ++attempt_;  // acknowledgements of earlier connections are void from now on
   }
   const auto deadline = std::chrono::steady_clock::now() + options_.connect_timeout;
@@ -76,7 +76,10 @@ Status MqttClient::ConnectOnce(std::stop_token stop, bool first) {
     spdlog::error("{}", refused_error);
   }
   connected_ = true;
+  std::lock_guard lock(mu_);
+  sending_ = true;
   connections_.fetch_add(1, std::memory_order_acq_rel);
+  QueueAcks();  // messages of the handshake acknowledged meanwhile
   // Messages that came with the SUBACK; those that came during the handshake form a burst with
   // them.
   Status st = HandlePackets();
@@ -125,24 +128,21 @@ Status MqttClient::HandlePacket(const mqtt::Packet& p) {
 
 void MqttClient::Acknowledge(uint64_t connection, uint64_t first, uint64_t end) {
   if (first >= end) return;
+  bool wake = false;
   {
-    std::lock_guard lock(ack_mu_);
-    if (connection != attempt_) return;
-    acks_.push_back({connection, first, end});
+    std::lock_guard lock(mu_);
+    if (connection != attempt_ || first < acked_until_) return;
+    done_.emplace(first, end);
+    if (!sending_) return;  // still connecting: sent at the end of it
+    QueueAcks();
+    // A failure here is the network thread's to notice; what the socket did not take, it
+    // writes once it waits for the socket to be writable.
+    wake = !conn_.Flush().ok() || conn_.WantsWrite();
   }
-  Wake();
+  if (wake) Wake();
 }
 
 void MqttClient::QueueAcks() {
-  std::vector<AckRange> ranges;
-  {
-    std::lock_guard lock(ack_mu_);
-    ranges.swap(acks_);
-  }
-  if (!connected_) return;
-  for (const AckRange& r : ranges) {
-    if (r.connection == attempt_ && r.first >= acked_until_) done_.emplace(r.first, r.end);
-  }
   // MQTT: acknowledgements go out in the order of the PUBLISHes.
   while (!done_.empty() && done_.begin()->first == acked_until_) {
     const uint64_t end = std::min<uint64_t>(done_.begin()->second, next_seq_);
@@ -157,7 +157,7 @@ void MqttClient::QueueAcks() {
 }
 
 Status MqttClient::Step(int timeout_ms) {
-  QueueAcks();
+  std::unique_lock lock(mu_);
   ARK_RETURN_IF_ERROR(conn_.Flush());
   const int sock = conn_.fd();
   const bool read = !handler_->ReadPaused();
@@ -166,6 +166,7 @@ Status MqttClient::Step(int timeout_ms) {
   pollfd fds[2] = {
       {sock, static_cast<short>((read ? POLLIN : 0) | (conn_.WantsWrite() ? POLLOUT : 0)), 0},
       {wake_fd_, POLLIN, 0}};
+  lock.unlock();
   TcpQuickAck(sock);
   if (::poll(fds, 2, timeout_ms) < 0 && errno != EINTR) {
     return Status::FromErrno(errno, fmt::format("{}: waiting on the socket", what_));
@@ -174,6 +175,7 @@ Status MqttClient::Step(int timeout_ms) {
     uint64_t v;
     (void)!::read(wake_fd_, &v, sizeof v);
   }
+  lock.lock();
   if (read && ((fds[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0 || conn_.Buffered())) {
     Status st = Status::OK();
     for (int i = 0; i < 64; ++i) {
@@ -188,7 +190,6 @@ Status MqttClient::Step(int timeout_ms) {
     handler_->OnReadDone();
     ARK_RETURN_IF_ERROR(st);
   }
-  QueueAcks();
   ARK_RETURN_IF_ERROR(conn_.KeepAlive());
   return conn_.Flush();
 }
@@ -203,7 +204,11 @@ void MqttClient::Run(std::stop_token stop) {
       stop, options_, what_, &connected_, [&] { return ConnectOnce(stop, /*first=*/false); },
       [&] { return Step(1000); },
       [&](bool lost) {
-        conn_.Close(/*graceful=*/false);
+        {
+          std::lock_guard lock(mu_);
+          sending_ = false;
+          conn_.Close(/*graceful=*/false);
+        }
         if (lost) {
           handler_->OnDisconnected();
         } else {
@@ -214,8 +219,9 @@ void MqttClient::Run(std::stop_token stop) {
 }
 
 void MqttClient::CloseConnection(bool graceful) {
-  if (graceful && connected_) QueueAcks();
-  conn_.Close(graceful && connected_);
+  std::lock_guard lock(mu_);
+  conn_.Close(graceful && sending_);
+  sending_ = false;
   connected_ = false;
 }
 

@@ -108,10 +108,10 @@ class MqttClient {
   // One round of the connected loop: waits for the socket (up to `timeout_ms`), reads, handles
   // the packets, queues due acknowledgements, writes, keeps alive.
   Status Step(int timeout_ms);
-  // Handles the complete packets read.
+  // Handles the complete packets read. REQUIRES: mu_ held (also for HandlePacket).
   Status HandlePackets();
   Status HandlePacket(const mqtt::Packet& p);
-  // Moves acknowledgements that became due into the connection's output.
+  // Moves acknowledgements that became due into the connection's output. REQUIRES: mu_ held.
   void QueueAcks();
   void Run(std::stop_token stop);
   void CloseConnection(bool graceful);
@@ -122,23 +122,23 @@ class MqttClient {
   Handler* const handler_;
   const std::string what_;
   int wake_fd_ = -1;
-  MqttConnection conn_;  // network thread (the Open caller's before Start)
-  bool connected_ = false;
+  bool connected_ = false;  // network thread
 
+  // The connection and the acknowledgement state, shared by the network thread and the threads
+  // that acknowledge: those write their PUBACKs themselves (no wake-up of the network thread per
+  // batch). The network thread holds mu_ except while it waits on the socket.
+  std::mutex mu_;
+  MqttConnection conn_;  // GUARDED_BY(mu_)
+  // Acknowledgements may be written: connected, and not yet found lost. GUARDED_BY(mu_)
+  bool sending_ = false;
   // Received QoS 1/2 messages of the current connection not yet acknowledged to the broker, in
-  // arrival order: received_[0] has sequence number acked_until_ (network thread).
+  // arrival order: received_[0] has sequence number acked_until_. GUARDED_BY(mu_)
   std::deque<Received> received_;
   uint64_t acked_until_ = 0;
   uint64_t next_seq_ = 0;
   std::map<uint64_t, uint64_t> done_;  // acknowledged ranges beyond acked_until_: first → end
-
-  std::mutex ack_mu_;
-  struct AckRange {
-    uint64_t connection, first, end;
-  };
-  std::vector<AckRange> acks_;  // GUARDED_BY(ack_mu_)
   // Number of the current connection attempt; messages carry it, acknowledgements of other
-  // attempts are dropped. Written by the network thread under ack_mu_.
+  // attempts are dropped. GUARDED_BY(mu_)
   uint64_t attempt_ = 0;
 
   std::atomic<uint64_t> connections_{0};

@@ -159,9 +159,7 @@ class MqttConnection {
   // Sends DISCONNECT (graceful, waiting up to 2 s for the socket) and closes. Idempotent.
   void Close(bool graceful);
 
-  mqtt::Version version() const {
-    return options_.protocol;
-  }
+  mqtt::Version version() const { return options_.protocol; }
   const std::string& what() const { return what_; }
   const std::string& address() const { return address_; }
   // Unavailable "<what>: <text> <address>".

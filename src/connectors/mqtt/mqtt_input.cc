@@ -74,7 +74,12 @@ void MqttInput::OnMessage(const mqtt::Publish& message, uint64_t connection, uin
 }
 
 void MqttInput::BatchAcked() {
-  { std::lock_guard lock(mu_); }  // Read is waiting, or sees the new count
+  {
+    std::lock_guard lock(mu_);  // Read is waiting, or sees the new count
+    // Only Read's wait for a busy pipeline depends on the count: waking Read from its wait for
+    // messages would cost a context switch per batch for nothing.
+    if (!waiting_busy_) return;
+  }
   arrived_.notify_one();
 }
 
@@ -116,10 +121,12 @@ Result<InputBatch> MqttInput::Read(std::stop_token stop) {
     if (pending_.num_rows() < options_.batch_size &&
         acks_->batches_out.load(std::memory_order_acquire) >= kBusyBatches) {
       // The pipeline is busy: a bigger batch later beats a queue of small ones now.
+      waiting_busy_ = true;
       arrived_.wait_for(lock, stop, kMaxGrow, [&] {
         return pending_.num_rows() >= options_.batch_size ||
                acks_->batches_out.load(std::memory_order_acquire) < kBusyBatches;
       });
+      waiting_busy_ = false;
     }
     if (options_.linger > std::chrono::nanoseconds::zero() &&
         pending_.num_rows() < options_.batch_size) {

@@ -102,9 +102,10 @@ class MqttInput final : public Input, private MqttClient::Handler {
   std::condition_variable_any arrived_;
   RawBatchBuilder pending_{RawBatchBuilder::kSource};    // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point first_arrival_;  // of pending_'s first row
-  AckRange pending_acks_;  // QoS 1/2 rows in pending_ (of its last connection); GUARDED_BY(mu_)
-  bool reading_ = false;   // the network thread is amid a read burst; GUARDED_BY(mu_)
-  bool full_ = false;      // reading paused on a full pending batch; GUARDED_BY(mu_)
+  AckRange pending_acks_;      // QoS 1/2 rows in pending_ (of its last connection); GUARDED_BY(mu_)
+  bool reading_ = false;       // the network thread is amid a read burst; GUARDED_BY(mu_)
+  bool full_ = false;          // reading paused on a full pending batch; GUARDED_BY(mu_)
+  bool waiting_busy_ = false;  // Read waits for the pipeline to take a batch; GUARDED_BY(mu_)
 
   std::deque<InputBatch> ready_;  // slices of an oversized take (reader thread)
   bool closed_ = false;

@@ -35,7 +35,7 @@ struct MqttConnectionOptions {
   MqttTlsOptions tls;
   int max_inflight = 0;  // outgoing QoS 1/2 messages awaiting acknowledgement; 0: the default
   mqtt::Version protocol = mqtt::Version::k5;
-  int receive_maximum = 0;            // MQTT 5: incoming QoS 1/2 messages unacknowledged, at most
+  int receive_maximum = 0;  // MQTT 5: incoming QoS 1/2 messages unacknowledged, at most
   std::chrono::nanoseconds connect_timeout = std::chrono::seconds(10);
   std::chrono::nanoseconds reconnect_min = std::chrono::milliseconds(100);
   std::chrono::nanoseconds reconnect_max = std::chrono::seconds(10);

@@ -75,8 +75,10 @@ void MqttPublisher::Stop() {
 
 void MqttPublisher::Begin(int64_t n, MessageFn message) {
   std::lock_guard lock(mu_);
-  for (Slot& slot : slots_) {
-    if (slot.index >= 0) slot.index = kOrphan;
+  if (in_flight_ > 0) {
+    for (Slot& slot : slots_) {
+      if (slot.index >= 0) slot.index = kOrphan;
+    }
   }
   message_ = std::move(message);
   n_ = n;
