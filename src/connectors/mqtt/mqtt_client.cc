@@ -76,6 +76,11 @@ Status MqttClient::ConnectOnce(std::stop_token stop, bool first) {
     spdlog::error("{}", refused_error);
   }
   connected_ = true;
+  {
+    std::lock_guard dl(drive_mu_);
+    up_ = true;
+    lost_ = Status::OK();
+  }
   std::lock_guard lock(mu_);
   sending_ = true;
   connections_.fetch_add(1, std::memory_order_acq_rel);
@@ -202,8 +207,12 @@ void MqttClient::Start() {
 void MqttClient::Run(std::stop_token stop) {
   RunMqttConnection(
       stop, options_, what_, &connected_, [&] { return ConnectOnce(stop, /*first=*/false); },
-      [&] { return Step(1000); },
+      [&] { return NetworkStep(stop); },
       [&](bool lost) {
+        {
+          std::lock_guard dl(drive_mu_);
+          up_ = false;
+        }
         {
           std::lock_guard lock(mu_);
           sending_ = false;
@@ -218,7 +227,76 @@ void MqttClient::Run(std::stop_token stop) {
   CloseConnection(/*graceful=*/true);
 }
 
+Status MqttClient::NetworkStep(std::stop_token stop) {
+  {
+    std::unique_lock dl(drive_mu_);
+    while (true) {
+      if (!lost_.ok()) {
+        Status st = std::move(lost_);
+        lost_ = Status::OK();
+        return st;
+      }
+      if (stop.stop_requested()) return Status::OK();
+      if (reader_driving_) {
+        drive_cv_.wait(dl, stop, [&] { return !reader_driving_ || !lost_.ok(); });
+        continue;
+      }
+      const auto until = reader_released_ + kHandOver;
+      if (std::chrono::steady_clock::now() >= until) break;
+      drive_cv_.wait_until(dl, stop, until, [&] { return reader_driving_ || !lost_.ok(); });
+    }
+    net_driving_ = true;
+  }
+  Status st = Step(1000);
+  bool notify;
+  {
+    std::lock_guard dl(drive_mu_);
+    net_driving_ = false;
+    if (!st.ok()) up_ = false;
+    notify = reader_driving_;  // a caller waits for its turn
+  }
+  if (notify) drive_cv_.notify_all();
+  return st;
+}
+
+bool MqttClient::BeginDriving() {
+  std::unique_lock dl(drive_mu_);
+  if (!up_ || stopped_) return false;
+  reader_driving_ = true;
+  if (net_driving_) {
+    Wake();  // out of its wait on the socket
+    drive_cv_.wait(dl, [&] { return !net_driving_; });
+  }
+  if (!up_) {
+    reader_driving_ = false;
+    reader_released_ = std::chrono::steady_clock::now();
+    return false;
+  }
+  return true;
+}
+
+void MqttClient::EndDriving(const Status& step) {
+  bool notify = false;
+  {
+    std::lock_guard dl(drive_mu_);
+    reader_driving_ = false;
+    reader_released_ = std::chrono::steady_clock::now();
+    if (!step.ok() && up_) {
+      up_ = false;
+      lost_ = step;
+      notify = true;
+    }
+  }
+  // Otherwise the network thread, waiting for kHandOver after the release, is left alone: the
+  // caller is usually back before that.
+  if (notify) drive_cv_.notify_all();
+}
+
 void MqttClient::CloseConnection(bool graceful) {
+  {
+    std::lock_guard dl(drive_mu_);
+    up_ = false;
+  }
   std::lock_guard lock(mu_);
   conn_.Close(graceful && sending_);
   sending_ = false;

@@ -73,14 +73,15 @@ void MqttInput::OnMessage(const mqtt::Publish& message, uint64_t connection, uin
   arrived_.notify_one();
 }
 
-void MqttInput::BatchAcked() {
+bool MqttInput::BatchAcked() {
   {
     std::lock_guard lock(mu_);  // Read is waiting, or sees the new count
     // Only Read's wait for a busy pipeline depends on the count: waking Read from its wait for
     // messages would cost a context switch per batch for nothing.
-    if (!waiting_busy_) return;
+    if (!waiting_busy_) return false;
   }
   arrived_.notify_one();
+  return true;
 }
 
 void MqttInput::OnReadDone() {
@@ -101,6 +102,25 @@ bool MqttInput::ReadPaused() {
   return full_;
 }
 
+template <typename Ready>
+void MqttInput::Await(std::unique_lock<std::mutex>& lock, std::stop_token stop, Ready ready,
+                      Clock::time_point deadline) {
+  while (!ready() && !stop.stop_requested()) {
+    const auto now = Clock::now();
+    if (now >= deadline) return;
+    const auto until = std::min(deadline, now + std::chrono::seconds(1));
+    lock.unlock();
+    const bool drove = client_->BeginDriving();
+    if (drove) {
+      const auto ms = std::chrono::ceil<std::chrono::milliseconds>(until - now).count();
+      Status st = client_->DriveStep(static_cast<int>(ms));
+      client_->EndDriving(st);
+    }
+    lock.lock();
+    if (!drove) arrived_.wait_until(lock, stop, until, ready);
+  }
+}
+
 Result<InputBatch> MqttInput::Read(std::stop_token stop) {
   if (!ready_.empty()) {
     InputBatch b = std::move(ready_.front());
@@ -108,30 +128,40 @@ Result<InputBatch> MqttInput::Read(std::stop_token stop) {
     return b;
   }
   if (client_ == nullptr) ARK_RETURN_IF_ERROR(Connect());
+  // A stop request ends a wait on the socket too.
+  std::stop_callback wake_on_stop(stop, [this] { client_->Wake(); });
   Batch raw;
   AckRange to_ack;
   bool wake;
   {
     std::unique_lock lock(mu_);
     // A whole read burst (or a full batch), not the first message of it.
-    arrived_.wait(lock, stop, [&] {
-      return pending_.num_rows() > 0 && (!reading_ || pending_.num_rows() >= options_.batch_size);
-    });
+    Await(
+        lock, stop,
+        [&] {
+          return pending_.num_rows() > 0 &&
+                 (!reading_ || pending_.num_rows() >= options_.batch_size);
+        },
+        Clock::time_point::max());
     if (pending_.num_rows() == 0) return Status::Cancelled("{} stopped", what_);
     if (pending_.num_rows() < options_.batch_size &&
         acks_->batches_out.load(std::memory_order_acquire) >= kBusyBatches) {
       // The pipeline is busy: a bigger batch later beats a queue of small ones now.
       waiting_busy_ = true;
-      arrived_.wait_for(lock, stop, kMaxGrow, [&] {
-        return pending_.num_rows() >= options_.batch_size ||
-               acks_->batches_out.load(std::memory_order_acquire) < kBusyBatches;
-      });
+      Await(
+          lock, stop,
+          [&] {
+            return pending_.num_rows() >= options_.batch_size ||
+                   acks_->batches_out.load(std::memory_order_acquire) < kBusyBatches;
+          },
+          Clock::now() + kMaxGrow);
       waiting_busy_ = false;
     }
     if (options_.linger > std::chrono::nanoseconds::zero() &&
         pending_.num_rows() < options_.batch_size) {
-      arrived_.wait_until(lock, stop, first_arrival_ + options_.linger,
-                          [&] { return pending_.num_rows() >= options_.batch_size; });
+      Await(
+          lock, stop, [&] { return pending_.num_rows() >= options_.batch_size; },
+          first_arrival_ + options_.linger);
     }
     raw = pending_.Finish();
     to_ack = pending_acks_;
@@ -148,10 +178,11 @@ Result<InputBatch> MqttInput::MakeBatch(Batch raw, AckRange to_ack) {
   AckToken token = AckToken::Make([acks = acks_, to_ack] {
     std::lock_guard lock(acks->mu);
     acks->batches_out.fetch_sub(1, std::memory_order_acq_rel);
-    if (acks->input != nullptr) acks->input->BatchAcked();
-    // The client sends the PUBACKs / PUBRECs once the batches before this one were written too.
-    if (acks->client != nullptr)
-      acks->client->Acknowledge(to_ack.connection, to_ack.first, to_ack.end);
+    if (acks->client == nullptr) return;
+    // The PUBACKs / PUBRECs go out once the batches before this one were written too.
+    acks->client->Acknowledge(to_ack.connection, to_ack.first, to_ack.end);
+    // Read may wait for this on the socket (driving the client).
+    if (acks->input != nullptr && acks->input->BatchAcked()) acks->client->Wake();
   });
   Batch rows = raw;
   std::optional<Batch> errors;

@@ -34,6 +34,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -79,14 +80,24 @@ class MqttInput final : public Input, private MqttClient::Handler {
     uint64_t end = 0;
   };
 
-  // MqttClient::Handler (network thread).
+  // MqttClient::Handler (network thread, or the reader thread while Read drives the client).
   void OnMessage(const mqtt::Publish& message, uint64_t connection, uint64_t seq) override;
   void OnReadDone() override;
   void OnDisconnected() override;
   bool ReadPaused() override;
 
-  // A batch handed out was acknowledged (any thread; called with AckState::mu held).
-  void BatchAcked();
+  using Clock = std::chrono::steady_clock;
+
+  // A batch handed out was acknowledged (any thread; called with AckState::mu held). True when
+  // Read waits for that.
+  bool BatchAcked();
+  // Waits until `ready` holds, `deadline` passes or `stop` is requested; `lock` holds mu_ and is
+  // released meanwhile. While connected the reader drives the client itself
+  // (MqttClient::BeginDriving): the callbacks run on this thread. Otherwise the network thread
+  // delivers and notifies arrived_.
+  template <typename Ready>
+  void Await(std::unique_lock<std::mutex>& lock, std::stop_token stop, Ready ready,
+             Clock::time_point deadline);
   // Builds the InputBatch of the rows taken from the pending builder.
   Result<InputBatch> MakeBatch(Batch raw, AckRange to_ack);
 
@@ -97,7 +108,7 @@ class MqttInput final : public Input, private MqttClient::Handler {
   std::shared_ptr<AckState> acks_;
   std::unique_ptr<MqttClient> client_;
 
-  // Pending messages, filled by the network thread.
+  // Pending messages, filled by the client's callbacks (network thread, or Read driving).
   std::mutex mu_;
   std::condition_variable_any arrived_;
   RawBatchBuilder pending_{RawBatchBuilder::kSource};    // GUARDED_BY(mu_)
