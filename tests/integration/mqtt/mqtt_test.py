@@ -10,6 +10,10 @@ Cases:
   output          file input → mqtt output (QoS 2, retain; MQTT 5 and 3.1.1) → mosquitto_sub: every
                   line, in order, each with one PUBLISH/PUBREC/PUBREL/PUBCOMP exchange in the
                   broker's log; a late subscriber gets the last line as the retained message.
+  output_window   QoS 2 with `max_inflight: 5`: the broker's log shows 5 of the output's publishes
+                  incomplete at a time, never more; QoS 0: every message, each sent once.
+  stalled         the broker stops answering (SIGSTOP) longer than the output's `timeout`: the
+                  write is retried, and each message arrives exactly once (none sent twice).
   refused         an MQTT 5 broker refuses one publish (ACL): its batch goes to error_output with
                   the row and the reason code; the other messages are published.
   topic_expr      file input (json codec) → mqtt output with `topic: {type: expr}` → mosquitto_sub
@@ -40,6 +44,7 @@ Usage: mqtt_test.py ARKFLOW_BINARY CASE
 """
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -257,6 +262,101 @@ def case_output(binary, tmp, cleanup):
         check(f"Received PUBLISH from {client_id} (d1" not in log, "a message was sent twice")
         late = cleanup(Subscriber(broker, topic, 1, f"late-sub-{protocol}"))
         check(late.lines() == [lines[-1]], "the retained message is not the last line")
+
+
+def max_outstanding(log, client_id):
+    """The most QoS 2 publishes of `client_id` the broker had received and not yet completed
+    (PUBCOMP) at one time, from its debug log."""
+    outstanding, most = set(), 0
+    for line in log.splitlines():
+        if f"Received PUBLISH from {client_id} (" in line:
+            outstanding.add(re.search(r", m(\d+),", line).group(1))
+            most = max(most, len(outstanding))
+        elif f"Sending PUBCOMP to {client_id} (m" in line:
+            outstanding.discard(re.search(r"\(m(\d+)\)", line).group(1))
+    return most
+
+
+def case_output_window(binary, tmp, cleanup):
+    """QoS 2 with `max_inflight: 5`: every message arrives, and the broker never holds more than
+    5 of the output's publishes incomplete — the window is used and kept (mosquitto answers each
+    QoS 1 publish before it reads the next, so QoS 2 is where a window shows); QoS 0: every
+    message arrives, sent once."""
+    broker = cleanup(Mosquitto(extra_conf="log_type debug")).start()
+    data = os.path.join(tmp, "lines.txt")
+    lines = [f"line {i}" for i in range(400)]
+    with open(data, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    for qos, extra in [(2, "max_inflight: 5"), (0, "")]:
+        client_id = f"ark-window-q{qos}"
+        topic = f"window/{qos}"
+        sub = cleanup(Subscriber(broker, topic, len(lines), f"window-sub-{qos}", qos=qos))
+        config = HEAD + f"""  - input:
+      type: file
+      path: {data}
+      batch_size: 100
+    output:
+      type: mqtt
+      {connection(broker, client_id, extra)}      topic: "{topic}"
+      qos: {qos}
+"""
+        ark = cleanup(Arkflow(binary, tmp, f"window_{qos}", config))
+        got = sub.lines()
+        check(ark.wait() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+        check(got == lines, f"QoS {qos}: mosquitto_sub got {len(got)} lines")
+        log = broker.log_text()
+        sent = log.count(f"Received PUBLISH from {client_id} (d0, q{qos}")
+        check(sent == len(lines), f"QoS {qos}: the broker received {sent} publishes")
+        if qos == 2:
+            most = max_outstanding(log, client_id)
+            check(most == 5, f"at most {most} publishes unacknowledged; want the window, 5")
+
+
+def case_stalled(binary, tmp, cleanup):
+    """The broker stops answering (SIGSTOP) mid-stream for longer than the output's `timeout`:
+    the write fails as retryable, the retry waits for the same messages, and once the broker
+    answers again each message arrives exactly once (QoS 1, nothing published twice)."""
+    broker = cleanup(Mosquitto(extra_conf="log_type debug")).start()
+    received = os.path.join(tmp, "stalled.txt")
+    out = open(received, "wb")
+    sub = subprocess.Popen(["mosquitto_sub"] + broker.client_args() +
+                           ["-t", "stalled", "-q", "1", "-i", "stalled-sub"],
+                           stdout=out, stderr=subprocess.DEVNULL)
+    cleanup(lambda: (sub.kill(), sub.wait(), out.close()))
+    wait_subscribed(broker, "stalled-sub", "stalled")
+
+    def got():
+        with open(received) as f:
+            return f.read().splitlines()
+
+    n = 300
+    config = HEAD + f"""  - input:
+      type: generate
+      context: "tick"
+      batch_size: 1
+      interval: 10ms
+      count: {n}
+    output:
+      type: mqtt
+      {connection(broker, "ark-stalled")}      topic: stalled
+      qos: 1
+      timeout: 300ms
+"""
+    ark = cleanup(Arkflow(binary, tmp, "stalled", config))
+    wait_until(lambda: len(got()) >= 50, "the first messages")
+    broker.proc.send_signal(signal.SIGSTOP)
+    time.sleep(1.5)
+    broker.proc.send_signal(signal.SIGCONT)
+    check(ark.wait() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
+    wait_until(lambda: len(got()) >= n, f"all {n} messages")
+    time.sleep(0.3)  # a duplicate would arrive right behind
+    check(len(got()) == n, f"the subscriber got {len(got())} messages; want {n}")
+    log = broker.log_text()
+    check(log.count("Received PUBLISH from ark-stalled (d0") == n, "not every message once")
+    check("Received PUBLISH from ark-stalled (d1" not in log, "a message was published twice")
+    err = ark.stderr()
+    check("not acknowledged by the broker in time; will retry" in err,
+          f"the stall did not make a write wait past its timeout: {err}")
 
 
 def case_refused(binary, tmp, cleanup):
@@ -638,7 +738,8 @@ def case_example(binary, tmp, cleanup):
     print("ok: examples/connectors/mqtt.yaml")
 
 
-CASES = {"input": case_input, "output": case_output, "refused": case_refused,
+CASES = {"input": case_input, "output": case_output, "output_window": case_output_window,
+         "stalled": case_stalled, "refused": case_refused,
          "topic_expr": case_topic_expr, "relay_restart": case_relay_restart,
          "broker_restart": case_broker_restart, "held": case_held, "qos2": case_qos2,
          "tls": case_tls, "auth": case_auth, "example": case_example}
