@@ -190,7 +190,7 @@ Status MqttClient::Step(int timeout_ms) {
         break;
       }
       st = HandlePackets();
-      if (!st.ok() || !*got || handler_->ReadPaused()) break;
+      if (!st.ok() || !*got || conn_.Drained() || handler_->ReadPaused()) break;
     }
     handler_->OnReadDone();
     ARK_RETURN_IF_ERROR(st);
@@ -237,13 +237,12 @@ Status MqttClient::NetworkStep(std::stop_token stop) {
         return st;
       }
       if (stop.stop_requested()) return Status::OK();
-      if (reader_driving_) {
-        drive_cv_.wait(dl, stop, [&] { return !reader_driving_ || !lost_.ok(); });
-        continue;
+      // EndDriving does not notify (the caller is usually back at once): look again every
+      // kHandOver.
+      if (!reader_driving_ && std::chrono::steady_clock::now() >= reader_released_ + kHandOver) {
+        break;
       }
-      const auto until = reader_released_ + kHandOver;
-      if (std::chrono::steady_clock::now() >= until) break;
-      drive_cv_.wait_until(dl, stop, until, [&] { return reader_driving_ || !lost_.ok(); });
+      drive_cv_.wait_for(dl, stop, kHandOver, [&] { return !lost_.ok(); });
     }
     net_driving_ = true;
   }

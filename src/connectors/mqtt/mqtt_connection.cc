@@ -509,7 +509,7 @@ Status MqttConnection::Exchange(std::stop_token stop, Clock::time_point deadline
         if (finished) return Status::OK();
         return got.status();
       }
-      if (!*got) break;
+      if (!*got || drained_) break;
     }
   }
 }
@@ -548,6 +548,7 @@ Result<bool> MqttConnection::Read() {
   if (transport_ == nullptr) return Lost("not connected to");
   ARK_ASSIGN_OR_RETURN(size_t n,
                        transport_->Read(read_buf_.data(), read_buf_.size(), what_, address_));
+  drained_ = n < read_buf_.size() && !transport_->Buffered();
   if (n == 0) return false;
   if (in_pos_ == in_.size()) {
     in_.clear();

@@ -140,6 +140,9 @@ class MqttConnection {
   // One read of the socket into the input buffer; false when nothing was there. An error means
   // the connection is gone.
   Result<bool> Read();
+  // The last Read took less than it could and TLS holds nothing more: another read now would
+  // most likely find nothing (a system call saved per wake-up).
+  bool Drained() const { return drained_; }
   // The next complete packet read, or nullopt. Its views point into the input buffer: valid
   // until the next Read.
   Result<std::optional<mqtt::Packet>> Next();
@@ -174,6 +177,7 @@ class MqttConnection {
   std::vector<char> read_buf_;                // one read of the socket
   std::string in_;                            // bytes read, not yet decoded
   size_t in_pos_ = 0;                         // first undecoded byte of in_
+  bool drained_ = false;                      // see Drained()
   std::string out_;                           // bytes to write
   size_t out_pos_ = 0;
   bool session_present_ = false;

@@ -102,6 +102,9 @@ Status MqttOutput::Write(const Batch& batch) {
   if (batch.num_rows() == 0) return Status::OK();
   const bool same = SameBatch(batch);
   if (!same) {
+    // Messages of an unfinished batch are sent again from payloads_ after a reconnect: give them
+    // up before payloads_ changes.
+    if (publisher_ != nullptr) publisher_->Begin(0, nullptr);
     topics_ = nullptr;
     if (options_.topic_is_expr) {
       ARK_ASSIGN_OR_RETURN(topics_, Topics(batch));

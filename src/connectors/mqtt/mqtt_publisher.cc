@@ -218,7 +218,7 @@ Status MqttPublisher::Service(int timeout_ms) {
         if (!packet) break;
         ARK_RETURN_IF_ERROR(HandlePacket(*packet));
       }
-      if (!got || BatchDone()) break;
+      if (!got || conn_.Drained() || BatchDone()) break;
     }
   }
   ARK_RETURN_IF_ERROR(conn_.KeepAlive());
