@@ -121,9 +121,6 @@ Status MqttClient::HandlePacket(const mqtt::Packet& p) {
       handler_->OnMessage(m, attempt_, seq);
       return Status::OK();
     }
-    case mqtt::PacketType::kPubrel:
-      mqtt::EncodeAck(mqtt::PacketType::kPubcomp, p.packet_id, &conn_.out());
-      return Status::OK();
     default:
       // SUBACK of an earlier attempt's subscription, acknowledgements of publishes (the input
       // publishes nothing): nothing to do.

@@ -601,6 +601,10 @@ Result<bool> MqttConnection::HandleCommon(const mqtt::Packet& p) {
     case mqtt::PacketType::kPingresp:
       ping_outstanding_ = false;
       return true;
+    case mqtt::PacketType::kPubrel:
+      // The end of a QoS 2 exchange the broker started: nothing is held back for it.
+      mqtt::EncodeAck(mqtt::PacketType::kPubcomp, p.packet_id, &out_);
+      return true;
     case mqtt::PacketType::kDisconnect: {
       std::string reason;
       if (p.properties.reason_string) reason = fmt::format(": {}", *p.properties.reason_string);

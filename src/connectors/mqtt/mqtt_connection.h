@@ -152,8 +152,8 @@ class MqttConnection {
   // Queues a PINGREQ when nothing was sent for the keep-alive interval; Unavailable when the
   // PINGRESP is 1.5 intervals late.
   Status KeepAlive();
-  // Handles what every owner handles alike: PINGRESP (true), and DISCONNECT, a second CONNACK
-  // and AUTH (errors). False for the packets the owner handles.
+  // Handles what every owner handles alike: PINGRESP and PUBREL (answered with PUBCOMP) — true —
+  // and DISCONNECT, a second CONNACK and AUTH (errors). False for the packets the owner handles.
   Result<bool> HandleCommon(const mqtt::Packet& p);
 
   // Packet identifiers: 1..65535, then 1 again.

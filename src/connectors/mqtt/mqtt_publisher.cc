@@ -191,9 +191,6 @@ Status MqttPublisher::HandlePacket(const mqtt::Packet& p) {
       if (p.publish.qos == 1) mqtt::EncodeAck(mqtt::PacketType::kPuback, p.packet_id, &conn_.out());
       if (p.publish.qos == 2) mqtt::EncodeAck(mqtt::PacketType::kPubrec, p.packet_id, &conn_.out());
       return Status::OK();
-    case mqtt::PacketType::kPubrel:
-      mqtt::EncodeAck(mqtt::PacketType::kPubcomp, p.packet_id, &conn_.out());
-      return Status::OK();
     default:
       return Status::OK();
   }

@@ -174,6 +174,29 @@ class Subscriber:
             self.proc.communicate()
 
 
+class FileSubscriber:
+    """mosquitto_sub writing every message of `topic` to a file, for as long as the case runs;
+    `lines()` is what arrived so far (while the engine still runs)."""
+
+    def __init__(self, broker, topic, client_id, path, extra=()):
+        self.path = path
+        self.out = open(path, "wb")
+        self.proc = subprocess.Popen(["mosquitto_sub"] + broker.client_args() +
+                                     ["-t", topic, "-q", "1", "-i", client_id, *extra],
+                                     stdout=self.out, stderr=subprocess.DEVNULL)
+        wait_subscribed(broker, client_id, topic)
+
+    def lines(self):
+        with open(self.path) as f:
+            return f.read().splitlines()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.out.close()
+
+
 def connection(broker, client_id, extra=""):
     text = f"host: 127.0.0.1\n      port: {broker.port}\n      client_id: {client_id}\n"
     if extra:
@@ -317,17 +340,8 @@ def case_stalled(binary, tmp, cleanup):
     the write fails as retryable, the retry waits for the same messages, and once the broker
     answers again each message arrives exactly once (QoS 1, nothing published twice)."""
     broker = cleanup(Mosquitto(extra_conf="log_type debug")).start()
-    received = os.path.join(tmp, "stalled.txt")
-    out = open(received, "wb")
-    sub = subprocess.Popen(["mosquitto_sub"] + broker.client_args() +
-                           ["-t", "stalled", "-q", "1", "-i", "stalled-sub"],
-                           stdout=out, stderr=subprocess.DEVNULL)
-    cleanup(lambda: (sub.kill(), sub.wait(), out.close()))
-    wait_subscribed(broker, "stalled-sub", "stalled")
-
-    def got():
-        with open(received) as f:
-            return f.read().splitlines()
+    got = cleanup(FileSubscriber(broker, "stalled", "stalled-sub",
+                                 os.path.join(tmp, "stalled.txt"))).lines
 
     n = 300
     config = HEAD + f"""  - input:
@@ -512,17 +526,8 @@ def case_relay_restart(binary, tmp, cleanup):
     messages = [f"r{i:05d}" for i in range(n)]
     # A persistent subscriber writing to a file: its session (and what is queued for it while it
     # reconnects after a restart) survives the restarts.
-    received = os.path.join(tmp, "relayed.txt")
-    out = open(received, "wb")
-    sub = subprocess.Popen(["mosquitto_sub"] + broker.client_args() +
-                           ["-t", "relayed", "-q", "1", "-c", "-i", "relay-sub"],
-                           stdout=out, stderr=subprocess.DEVNULL)
-    cleanup(lambda: (sub.kill(), sub.wait(), out.close()))
-    wait_subscribed(broker, "relay-sub", "relayed")
-
-    def got():
-        with open(received) as f:
-            return f.read().splitlines()
+    got = cleanup(FileSubscriber(broker, "relayed", "relay-sub", os.path.join(tmp, "relayed.txt"),
+                                 extra=["-c"])).lines
 
     durable = "clean_session: false\nreconnect_min: 50ms\nreconnect_max: 500ms\n"
     config = HEAD + f"""  - input:
@@ -771,7 +776,7 @@ def main():
         code = 1
     finally:
         for r in reversed(resources):
-            if isinstance(r, (Arkflow, Subscriber)):
+            if isinstance(r, (Arkflow, Subscriber, FileSubscriber)):
                 r.kill() if isinstance(r, Arkflow) else r.close()
             elif isinstance(r, Mosquitto):
                 r.close()
