@@ -30,11 +30,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr size_t kReadChunk = 64 * 1024;
 
-int MillisUntil(Clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - Clock::now()).count();
-  return static_cast<int>(std::clamp<int64_t>(ms + 1, 0, 60'000));
-}
-
 // OpenSSL's queued errors, oldest first, as one line.
 std::string SslErrors() {
   std::string text;
@@ -289,6 +284,13 @@ Status TlsHandshake(MqttTransport& t, SSL_CTX* ctx, const MqttConnectionOptions&
 }
 
 }  // namespace
+
+int MillisUntil(std::chrono::steady_clock::time_point t) {
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t - std::chrono::steady_clock::now())
+          .count();
+  return static_cast<int>(std::clamp<int64_t>(ms + 1, 0, 60'000));
+}
 
 void TcpQuickAck(int sock) {
   int one = 1;

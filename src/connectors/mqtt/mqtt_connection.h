@@ -45,6 +45,9 @@ namespace ark {
 class MqttTls;
 class MqttTransport;
 
+// Milliseconds until `t` for poll(2): rounded up, 0 when past, at most a minute.
+int MillisUntil(std::chrono::steady_clock::time_point t);
+
 // Asks the kernel to acknowledge what arrives on `sock` at once instead of delaying the TCP ACK
 // (up to 40 ms on Linux) in the hope of piggybacking it on data. Brokers write small packets with
 // Nagle's algorithm on (mosquitto's set_tcp_nodelay defaults to false): the broker holds every

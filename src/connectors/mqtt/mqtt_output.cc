@@ -1,6 +1,5 @@
 #include "connectors/mqtt/mqtt_output.h"
 
-#include "base/units.h"
 #include "connectors/common/batch_writer.h"
 #include "connectors/common/codec_option.h"
 #include "connectors/mqtt/mqtt_topic.h"

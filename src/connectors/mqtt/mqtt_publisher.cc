@@ -6,9 +6,8 @@
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
-#include "base/units.h"
 
 namespace ark {
 
@@ -22,11 +21,6 @@ constexpr int64_t kDefaultWindow = 1000;
 constexpr size_t kMaxBuffered = 1 << 20;
 // The maintenance thread looks at an idle connection at least this often.
 constexpr int kIdleCheckMs = 1000;
-
-int MillisUntil(Clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - Clock::now()).count();
-  return static_cast<int>(std::clamp<int64_t>(ms + 1, 0, 60'000));
-}
 
 }  // namespace
 
@@ -111,8 +105,7 @@ void MqttPublisher::Refuse(int64_t index, std::string reason) {
   }
 }
 
-void MqttPublisher::Send(int64_t index, uint16_t id, bool dup) {
-  const Message m = message_(index);
+void MqttPublisher::Send(int64_t index, const Message& m, uint16_t id, bool dup) {
   mqtt::Publish p{.topic = m.topic,
                   .payload = m.payload,
                   .qos = qos_,
@@ -149,7 +142,7 @@ void MqttPublisher::Fill() {
                                   m.payload.size(), broker_max));
       continue;
     }
-    Send(i, qos_ > 0 ? FreePacketId() : 0, /*dup=*/false);
+    Send(i, m, qos_ > 0 ? FreePacketId() : 0, /*dup=*/false);
   }
 }
 
@@ -252,7 +245,7 @@ Status MqttPublisher::Reconnect() {
       mqtt::EncodeAck(mqtt::PacketType::kPubrel, id, &conn_.out());
     } else if (slot.index >= 0) {
       // Without the session the broker forgot the message (even a QoS 2 one it had taken): new.
-      Send(slot.index, id, /*dup=*/session);
+      Send(slot.index, message_(slot.index), id, /*dup=*/session);
     } else {
       slot = Slot{};  // a batch given up: nothing to send it from
       --in_flight_;

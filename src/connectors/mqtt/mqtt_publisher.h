@@ -98,8 +98,8 @@ class MqttPublisher {
   void OnLost(const Status& why);
   // Encodes messages of the batch into the connection's output while the window allows.
   void Fill();
-  // Encodes message `index` with packet identifier `id` (QoS 1/2: the slot is taken).
-  void Send(int64_t index, uint16_t id, bool dup);
+  // Encodes message `index` (`m`) with packet identifier `id` (QoS 1/2: the slot is taken).
+  void Send(int64_t index, const Message& m, uint16_t id, bool dup);
   // Waits up to `timeout_ms` for the socket, reads and handles what came, keeps alive, writes.
   Status Service(int timeout_ms);
   Status HandlePacket(const mqtt::Packet& p);
