@@ -23,8 +23,15 @@
 // the PUBREC, too, waits for the outputs, so the broker keeps the message until it is written;
 // a message redelivered after a reconnect may arrive twice.
 //
-// Thread-safety: Connect/Read/Close on the reader thread (Input contract). The network thread
-// (MqttClient) fills the pending batch; acknowledgement callbacks may run on any thread.
+// Threads: while Read waits, the reader thread drives the client itself (waits on the socket,
+// reads, fills the pending batch: MqttClient::BeginDriving) — no wake-up by another thread per
+// message; when Read has not been called for a moment (a busy pipeline) the client's network
+// thread reads ahead into the pending batch. An acknowledgement writes its PUBACKs on the
+// acknowledging thread.
+//
+// Thread-safety: Connect/Read/Close on the reader thread (Input contract). The client's
+// callbacks fill the pending batch (reader or network thread); acknowledgement callbacks may run
+// on any thread.
 #pragma once
 
 #include <atomic>

@@ -193,7 +193,46 @@ TEST_F(MqttConfigTest, UnreachableBrokerIsRetryable) {
       Yaml(fmt::format("type: mqtt\nhost: 127.0.0.1\nport: {}\nclient_id: c\ntopic: t\n", port)),
       ctx_);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
-  EXPECT_EQ((*out)->Connect().code(), StatusCode::kUnavailable);
+  st = (*out)->Connect();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(st.message(), fmt::format("mqtt output (mqtt://127.0.0.1:{0}): connecting to "
+                                      "mqtt://127.0.0.1:{0}: Connection refused",
+                                      port));
+  EXPECT_TRUE((*out)->Close().ok());
+}
+
+// A peer that takes the TCP connection and never answers the CONNECT (the kernel accepts into
+// the listen backlog): the attempt ends at connect_timeout, as retryable.
+TEST_F(MqttConfigTest, SilentBrokerTimesOut) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(fd, 8), 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  const int port = ntohs(a.sin_port);
+  const std::string common =
+      fmt::format("host: 127.0.0.1\nport: {}\nclient_id: c\nconnect_timeout: 200ms\n", port);
+  auto in = registry_.MakeInput(Yaml("type: mqtt\n" + common + "topics: [t]\n"), ctx_);
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  Status st = (*in)->Connect();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(st.message(), fmt::format("mqtt input (mqtt://127.0.0.1:{0}): mqtt://127.0.0.1:{0} "
+                                      "did not answer within 200ms",
+                                      port));
+  EXPECT_TRUE((*in)->Close().ok());
+  ctx_.label = "output";
+  auto out = registry_.MakeOutput(Yaml("type: mqtt\n" + common + "topic: t\n"), ctx_);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  st = (*out)->Connect();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(st.message(), fmt::format("mqtt output (mqtt://127.0.0.1:{0}): mqtt://127.0.0.1:{0} "
+                                      "did not answer within 200ms",
+                                      port));
+  EXPECT_TRUE((*out)->Close().ok());
+  close(fd);
 }
 
 // A topic expression is evaluated per row before anything is published (or a broker is needed):
