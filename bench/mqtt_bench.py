@@ -26,7 +26,8 @@ the load average before the runs — the machine may be shared.
 
 Usage: mqtt_bench.py ARKFLOW_BINARY [--count N] [--rate R] [--latency-count N] [--runs K]
                      [--broker-inflight N] [--output-inflight N] [--receive-maximum N]
-                     [--protocol 5|3.1.1] [--linger D] [--latency-only]
+                     [--protocol 5|3.1.1] [--output-protocol 5|3.1.1] [--linger D]
+                     [--latency-only]
 The latency tool is compiled next to the binary on first use (g++ -O2 ... -lmosquitto).
 """
 import argparse
@@ -55,7 +56,7 @@ def wait_subscribed(broker, client_id, topic, timeout=20):
 
 
 def start_arkflow(binary, broker, tmp, qos=1, output_inflight=None, receive_maximum=None,
-                  protocol="5", linger=None):
+                  protocol="5", output_protocol="5", linger=None):
     window = f"\n      receive_maximum: {receive_maximum}" if receive_maximum else ""
     window += f"\n      linger: {linger}" if linger else ""
     inflight = f"\n      max_inflight: {output_inflight}" if output_inflight else ""
@@ -76,6 +77,7 @@ streams:
       port: {broker.port}
       client_id: bench-out
       topic: out
+      protocol: "{output_protocol}"
       qos: {qos}{inflight}
 """
     path = os.path.join(tmp, "bench.yaml")
@@ -204,6 +206,9 @@ def main():
     p.add_argument("--latency-only", action="store_true", help="skip the throughput runs")
     p.add_argument("--protocol", default="5", choices=["5", "3.1.1"],
                    help="the mqtt input's protocol")
+    p.add_argument("--output-protocol", default="5", choices=["5", "3.1.1"],
+                   help="the mqtt output's protocol (MQTT 5: the broker's Receive Maximum — "
+                        "mosquitto announces its max_inflight_messages — bounds its window)")
     args = p.parse_args()
     binary = os.path.abspath(args.binary)
     tool = build_tool(binary)
@@ -216,6 +221,7 @@ def main():
     with Mosquitto(extra_conf=f"max_inflight_messages {args.broker_inflight}") as broker:
         ark = start_arkflow(binary, broker, tmp, output_inflight=args.output_inflight,
                             receive_maximum=args.receive_maximum, protocol=args.protocol,
+                            output_protocol=args.output_protocol,
                             linger=args.linger)
         relay_sub, relay_pub = start_relay(broker)
         try:
