@@ -628,9 +628,24 @@ Result<bool> MqttConnection::HandleCommon(const mqtt::Packet& p) {
 void MqttConnection::Close(bool graceful) {
   if (transport_ == nullptr) return;
   if (graceful) {
+    const auto deadline = Clock::now() + std::chrono::seconds(2);
     mqtt::EncodeDisconnect(&out_);
-    (void)FlushAll(Clock::now() + std::chrono::seconds(2));
-    if (transport_->ssl() != nullptr) (void)SSL_shutdown(transport_->ssl());
+    if (FlushAll(deadline).ok()) {
+      if (transport_->ssl() != nullptr) (void)SSL_shutdown(transport_->ssl());
+      // Wait for the broker to close its side (it does after DISCONNECT), discarding what it
+      // still sent: closing a socket with unread bytes sends a reset instead of a FIN, and a
+      // reset makes the broker drop what it has not read yet — our last acknowledgements (a
+      // persistent session would deliver those messages again).
+      const int fd = transport_->fd();
+      (void)::shutdown(fd, SHUT_WR);
+      char buf[4096];
+      while (Clock::now() < deadline) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, std::min(MillisUntil(deadline), 100)) < 0 && errno != EINTR) break;
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) break;
+      }
+    }
   }
   transport_.reset();
   in_.clear();

@@ -1,0 +1,258 @@
+// MqttPublisher (the output's connection) and MqttClient (the input's) against a real mosquitto,
+// started per test by tests/support/mosquitto.py: the threads around one connection — the
+// publisher's writer and maintenance thread; the client's reader driving its socket, the network
+// thread taking over while nobody drives, acknowledgements written from yet another thread.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "connectors/mqtt/mqtt_client.h"
+#include "connectors/mqtt/mqtt_publisher.h"
+
+namespace ark {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// tests/support/mosquitto.py run alone: a broker on a free port until SIGINT.
+class Broker {
+ public:
+  Broker() {
+    const std::string script =
+        (std::filesystem::path(ARK_SOURCE_DIR) / "tests/support/mosquitto.py").string();
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], 1);
+      close(fds[0]);
+      close(fds[1]);
+      execl("/usr/bin/python3", "python3", script.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(fds[1]);
+    out_ = fdopen(fds[0], "r");
+    EXPECT_EQ(fscanf(out_, "port %d", &port_), 1) << "mosquitto.py did not start: " << script;
+  }
+  ~Broker() {
+    if (pid_ > 0) {
+      kill(pid_, SIGINT);  // the script stops the broker and removes its directory
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_ != nullptr) fclose(out_);
+  }
+  int port() const { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+  int port_ = 0;
+};
+
+MqttConnectionOptions Options(int port, std::string client_id) {
+  MqttConnectionOptions o;
+  o.host = "127.0.0.1";
+  o.port = port;
+  o.client_id = std::move(client_id);
+  o.clean_session = false;
+  o.receive_maximum = 100;
+  return o;
+}
+
+// Collects what the client delivers (on whichever thread drives it).
+class Sink : public MqttClient::Handler {
+ public:
+  void OnMessage(const mqtt::Publish& m, uint64_t connection, uint64_t seq) override {
+    std::lock_guard lock(mu_);
+    payloads_.emplace_back(m.payload);
+    qos_.push_back(m.qos);
+    EXPECT_EQ(seq, payloads_.size() - 1);
+    connection_ = connection;
+    arrived_.notify_all();
+  }
+  size_t count() {
+    std::lock_guard lock(mu_);
+    return payloads_.size();
+  }
+  uint64_t connection() {
+    std::lock_guard lock(mu_);
+    return connection_;
+  }
+  // Waits up to `timeout` for `n` messages; returns how many there are.
+  size_t WaitFor(size_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    arrived_.wait_for(lock, timeout, [&] { return payloads_.size() >= n; });
+    return payloads_.size();
+  }
+  std::vector<std::string> payloads() {
+    std::lock_guard lock(mu_);
+    return payloads_;
+  }
+  std::vector<uint8_t> qos() {
+    std::lock_guard lock(mu_);
+    return qos_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable arrived_;
+  std::vector<std::string> payloads_;
+  std::vector<uint8_t> qos_;
+  uint64_t connection_ = 0;
+};
+
+std::vector<std::string> Numbered(int first, int n) {
+  std::vector<std::string> v;
+  for (int i = first; i < first + n; ++i) v.push_back(fmt::format("m{:05d}", i));
+  return v;
+}
+
+// Publishes `batches` of `per_batch` numbered messages to `topic`, one Publish per batch.
+void PublishAll(MqttPublisher& publisher, const std::string& topic, int batches, int per_batch) {
+  for (int b = 0; b < batches; ++b) {
+    std::vector<std::string> messages = Numbered(b * per_batch, per_batch);
+    publisher.Begin(per_batch, [&](int64_t i) {
+      return MqttPublisher::Message{.topic = topic, .payload = messages[i]};
+    });
+    EXPECT_TRUE(publisher.Publish(Clock::now() + std::chrono::seconds(20)).ok());
+  }
+}
+
+// The reader drives the client until `n` messages arrived (stepping back for 150 ms — longer
+// than the hand-over — at each `pause_at`), while another thread acknowledges what arrived in
+// ranges of up to 7; returns once all `n` are acknowledged.
+void DriveAndAcknowledge(MqttClient& client, Sink& sink, size_t n,
+                         const std::vector<size_t>& pause_at) {
+  std::atomic<bool> done{false};
+  std::thread acker([&] {
+    uint64_t acked = 0;
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (acked < n && Clock::now() < deadline) {
+      const uint64_t have = sink.count();
+      if (have > acked) {
+        const uint64_t end = std::min<uint64_t>(have, acked + 7);
+        client.Acknowledge(sink.connection(), acked, end);
+        acked = end;
+      } else {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+    }
+    EXPECT_EQ(acked, n);
+    done = true;
+  });
+  size_t next_pause = 0;
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (sink.count() < n && Clock::now() < deadline) {
+    if (next_pause < pause_at.size() && sink.count() >= pause_at[next_pause]) {
+      ++next_pause;
+      std::this_thread::sleep_for(milliseconds(150));  // the network thread reads meanwhile
+      continue;
+    }
+    if (client.BeginDriving()) {
+      Status st = client.DriveStep(50);
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      client.EndDriving(st);
+    } else {
+      std::this_thread::sleep_for(milliseconds(1));
+    }
+  }
+  acker.join();
+  EXPECT_TRUE(done);
+}
+
+TEST(MqttClientTest, ReaderDrivesAnotherThreadAcknowledgesQos1) {
+  Broker broker;
+  ASSERT_GT(broker.port(), 0);
+  Sink sink;
+  MqttClient client(Options(broker.port(), "it-sub"), {"t/#"}, 1, &sink, "test input");
+  ASSERT_TRUE(client.Open().ok());
+  client.Start();
+  MqttPublisher publisher(Options(broker.port(), "it-pub"), 1, false, "test output");
+  ASSERT_TRUE(publisher.Open().ok());
+  std::thread writer([&] { PublishAll(publisher, "t/a", 3, 1000); });
+  DriveAndAcknowledge(client, sink, 3000, {1000, 2000});
+  writer.join();
+  EXPECT_EQ(sink.payloads(), Numbered(0, 3000));
+  EXPECT_EQ(sink.qos(), std::vector<uint8_t>(3000, 1));
+  EXPECT_EQ(client.connections(), 1u);
+  EXPECT_EQ(publisher.connections(), 1u);
+  client.Stop();
+  publisher.Stop();
+
+  // Every message was acknowledged: the persistent session holds nothing to deliver again.
+  Sink again;
+  MqttClient second(Options(broker.port(), "it-sub"), {"t/#"}, 1, &again, "test input 2");
+  ASSERT_TRUE(second.Open().ok());
+  second.Start();
+  EXPECT_EQ(again.WaitFor(1, milliseconds(500)), 0u);
+  second.Stop();
+}
+
+TEST(MqttClientTest, Qos2BothWaysWithASmallWindow) {
+  Broker broker;
+  ASSERT_GT(broker.port(), 0);
+  Sink sink;
+  MqttClient client(Options(broker.port(), "q2-sub"), {"q2"}, 2, &sink, "test input");
+  ASSERT_TRUE(client.Open().ok());
+  client.Start();
+  MqttConnectionOptions o = Options(broker.port(), "q2-pub");
+  o.max_inflight = 5;
+  MqttPublisher publisher(o, 2, false, "test output");
+  ASSERT_TRUE(publisher.Open().ok());
+  std::thread writer([&] { PublishAll(publisher, "q2", 4, 100); });
+  DriveAndAcknowledge(client, sink, 400, {150});
+  writer.join();
+  EXPECT_EQ(sink.payloads(), Numbered(0, 400));
+  EXPECT_EQ(sink.qos(), std::vector<uint8_t>(400, 2));
+  client.Stop();
+  publisher.Stop();
+
+  Sink again;
+  MqttClient second(Options(broker.port(), "q2-sub"), {"q2"}, 2, &again, "test input 2");
+  ASSERT_TRUE(second.Open().ok());
+  second.Start();
+  EXPECT_EQ(again.WaitFor(1, milliseconds(500)), 0u);
+  second.Stop();
+}
+
+// Unacknowledged messages stay with the broker: a client that stops without acknowledging the
+// second half gets exactly that half again on its next connection.
+TEST(MqttClientTest, UnacknowledgedAreDeliveredAgain) {
+  Broker broker;
+  ASSERT_GT(broker.port(), 0);
+  Sink sink;
+  MqttClient client(Options(broker.port(), "re-sub"), {"re"}, 1, &sink, "test input");
+  ASSERT_TRUE(client.Open().ok());
+  client.Start();
+  MqttPublisher publisher(Options(broker.port(), "re-pub"), 1, false, "test output");
+  ASSERT_TRUE(publisher.Open().ok());
+  PublishAll(publisher, "re", 1, 80);
+  ASSERT_EQ(sink.WaitFor(80, std::chrono::seconds(10)), 80u);
+  client.Acknowledge(sink.connection(), 0, 40);
+  client.Stop();
+
+  Sink again;
+  MqttClient second(Options(broker.port(), "re-sub"), {"re"}, 1, &again, "test input 2");
+  ASSERT_TRUE(second.Open().ok());
+  second.Start();
+  EXPECT_EQ(again.WaitFor(40, std::chrono::seconds(10)), 40u);
+  EXPECT_EQ(again.WaitFor(41, milliseconds(300)), 40u);
+  EXPECT_EQ(again.payloads(), Numbered(40, 40));
+  second.Stop();
+  publisher.Stop();
+}
+
+}  // namespace
+}  // namespace ark
