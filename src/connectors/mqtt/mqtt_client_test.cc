@@ -1,7 +1,8 @@
-// MqttPublisher (the output's connection) and MqttClient (the input's) against a real mosquitto,
-// started per test by tests/support/mosquitto.py: the threads around one connection — the
-// publisher's writer and maintenance thread; the client's reader driving its socket, the network
-// thread taking over while nobody drives, acknowledgements written from yet another thread.
+// MqttPublisher (the output's connection), MqttClient (the input's) and the `mqtt` input against
+// a real mosquitto, started per test by tests/support/mosquitto.py: the threads around one
+// connection — the publisher's writer and maintenance thread; the client's reader driving its
+// socket, the network thread taking over while nobody drives, acknowledgements written from yet
+// another thread.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -17,8 +18,12 @@
 
 #include <fmt/format.h>
 
+#include "config/yaml_loader.h"
+#include "connectors/connectors.h"
 #include "connectors/mqtt/mqtt_client.h"
 #include "connectors/mqtt/mqtt_publisher.h"
+#include "core/raw_message.h"
+#include "runtime/registry.h"
 
 namespace ark {
 namespace {
@@ -252,6 +257,90 @@ TEST(MqttClientTest, UnacknowledgedAreDeliveredAgain) {
   EXPECT_EQ(again.payloads(), Numbered(40, 40));
   second.Stop();
   publisher.Stop();
+}
+
+// The `mqtt` input as the runtime uses it: Read on one thread (driving the socket while it
+// waits), each batch acknowledged a little later on another (as a writer would); now and then
+// the acknowledgement, or the next Read, comes later than the hand-over (the network thread reads
+// ahead meanwhile).
+TEST(MqttInputTest, ReadsInOrderAcknowledgesEverything) {
+  Broker broker;
+  ASSERT_GT(broker.port(), 0);
+  Registry registry;
+  RegisterConnectors(registry);
+  ComponentContext ctx;
+  ctx.stream_id = "stream-0";
+  ctx.label = "input";
+  ctx.registry = &registry;
+  const std::string yaml = fmt::format(
+      "type: mqtt\nhost: 127.0.0.1\nport: {}\nclient_id: in-sub\ntopics: [in]\nqos: 1\n"
+      "clean_session: false\nreceive_maximum: 50\nbatch_size: 64\n",
+      broker.port());
+  auto node = LoadYamlString(yaml, "test.yaml");
+  ASSERT_TRUE(node.ok()) << node.status().ToString();
+  auto input = registry.MakeInput(*node, ctx);
+  ASSERT_TRUE(input.ok()) << input.status().ToString();
+  ASSERT_TRUE((*input)->Connect().ok());
+
+  MqttPublisher publisher(Options(broker.port(), "in-pub"), 1, false, "test output");
+  ASSERT_TRUE(publisher.Open().ok());
+  constexpr int kTotal = 2000;
+  std::thread writer([&] { PublishAll(publisher, "in", 4, kTotal / 4); });
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<AckToken> to_ack;
+  bool reading = true;
+  std::thread acker([&] {
+    int n = 0;
+    while (true) {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return !to_ack.empty() || !reading; });
+      if (to_ack.empty()) return;
+      AckToken token = std::move(to_ack.front());
+      to_ack.erase(to_ack.begin());
+      lock.unlock();
+      // Every tenth batch waits past the hand-over, the others a moment.
+      std::this_thread::sleep_for(++n % 10 == 0 ? milliseconds(120) : milliseconds(1));
+      token.Done();
+    }
+  });
+  std::vector<std::string> got;
+  int reads = 0;
+  std::stop_source stop;
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (got.size() < kTotal && Clock::now() < deadline) {
+    auto read = (*input)->Read(stop.get_token());
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    ColumnPtr values = read->batch.ColumnByName(std::string(kValueColumn));
+    ASSERT_NE(values, nullptr);
+    for (int64_t i = 0; i < values->length(); ++i) got.emplace_back(values->GetView(i));
+    {
+      std::lock_guard lock(mu);
+      to_ack.push_back(std::move(read->ack));
+      cv.notify_one();
+    }
+    // Now and then the reader is away longer than the hand-over: the network thread reads.
+    if (++reads % 15 == 0) std::this_thread::sleep_for(milliseconds(150));
+  }
+  {
+    std::lock_guard lock(mu);
+    reading = false;
+    cv.notify_one();
+  }
+  acker.join();
+  writer.join();
+  EXPECT_EQ(got, Numbered(0, kTotal));
+  EXPECT_TRUE((*input)->Close().ok());
+  publisher.Stop();
+
+  // All acknowledged before Close: nothing to deliver again to the same session.
+  Sink again;
+  MqttClient second(Options(broker.port(), "in-sub"), {"in"}, 1, &again, "test input 2");
+  ASSERT_TRUE(second.Open().ok());
+  second.Start();
+  EXPECT_EQ(again.WaitFor(1, milliseconds(500)), 0u);
+  second.Stop();
 }
 
 }  // namespace
