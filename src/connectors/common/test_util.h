@@ -1,11 +1,16 @@
-// Helpers for the connector tests: temporary directories, files and column reading.
+// Helpers for the connector tests: temporary directories, files, column reading, and helper
+// scripts run as child processes.
 //
 // Thread-safety: test code, one thread.
 #pragma once
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include <filesystem>
 #include <fstream>
@@ -76,5 +81,49 @@ inline std::string Drain(int fd) {
   while ((n = ::read(fd, buf, sizeof(buf))) > 0) out.append(buf, static_cast<size_t>(n));
   return out;
 }
+
+// A helper script of tests/support run with /usr/bin/python3 as a child process; its standard
+// output is readable through out() (e.g. the port it prints when ready). On destruction it gets
+// `stop_signal` (SIGINT lets a script clean up, e.g. stop the broker it started) and is waited
+// for.
+class ScriptProcess {
+ public:
+  ScriptProcess(std::vector<std::string> argv, int stop_signal = SIGTERM)
+      : stop_signal_(stop_signal) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    argv.insert(argv.begin(), "python3");
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], 1);
+      close(fds[0]);
+      close(fds[1]);
+      std::vector<char*> c;
+      for (std::string& a : argv) c.push_back(a.data());
+      c.push_back(nullptr);
+      execv("/usr/bin/python3", c.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    out_ = fdopen(fds[0], "r");
+  }
+  ~ScriptProcess() {
+    if (pid_ > 0) {
+      kill(pid_, stop_signal_);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_ != nullptr) fclose(out_);
+  }
+  ScriptProcess(const ScriptProcess&) = delete;
+  ScriptProcess& operator=(const ScriptProcess&) = delete;
+
+  // The script's standard output (null when it could not be started).
+  FILE* out() const { return out_; }
+
+ private:
+  int stop_signal_;
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+};
 
 }  // namespace ark::testing

@@ -2,8 +2,6 @@
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +9,8 @@
 #include <fstream>
 #include <map>
 #include <vector>
+
+#include "connectors/common/test_util.h"
 
 namespace ark {
 namespace {
@@ -72,41 +72,14 @@ TEST(RetryBackoff, DoublesUpToTheMaxButWaitsAtLeastTheRetryAfter) {
 // tests/support/http_receiver.py (Python's http.server) on a free port, killed at the end.
 class Receiver {
  public:
-  explicit Receiver(std::vector<std::string> args) {
-    const std::filesystem::path script =
-        std::filesystem::path(ARK_SOURCE_DIR) / "tests/support/http_receiver.py";
-    record_ = std::filesystem::temp_directory_path() /
-              ("http_common_test." + std::to_string(getpid()) + ".jsonl");
-    std::filesystem::remove(record_);
-    std::vector<std::string> argv = {"python3", script.string(), "--record", record_.string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    int fds[2];
-    EXPECT_EQ(pipe(fds), 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], 1);
-      close(fds[0]);
-      close(fds[1]);
-      std::vector<char*> c;
-      for (std::string& a : argv) c.push_back(a.data());
-      c.push_back(nullptr);
-      execv("/usr/bin/python3", c.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    out_ = fdopen(fds[0], "r");
+  explicit Receiver(std::vector<std::string> args) : process_(Argv(std::move(args))) {
     int port = 0;
-    EXPECT_EQ(fscanf(out_, "PORT %d", &port), 1) << "http_receiver.py did not start: " << script;
+    FILE* out = process_.out();
+    EXPECT_TRUE(out != nullptr && fscanf(out, "PORT %d", &port) == 1)
+        << "http_receiver.py did not start";
     if (port > 0) base_ = "http://127.0.0.1:" + std::to_string(port);
   }
-  ~Receiver() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_ != nullptr) fclose(out_);
-    std::filesystem::remove(record_);
-  }
+  ~Receiver() { std::filesystem::remove(record_); }
   // "http://127.0.0.1:<port>"; empty when it did not start.
   const std::string& base() const { return base_; }
   // The requests it accepted.
@@ -119,9 +92,19 @@ class Receiver {
   }
 
  private:
-  pid_t pid_ = -1;
-  FILE* out_ = nullptr;
-  std::filesystem::path record_;
+  std::vector<std::string> Argv(std::vector<std::string> args) {
+    record_ = std::filesystem::temp_directory_path() /
+              ("http_common_test." + std::to_string(getpid()) + ".jsonl");
+    std::filesystem::remove(record_);
+    std::vector<std::string> argv = {
+        (std::filesystem::path(ARK_SOURCE_DIR) / "tests/support/http_receiver.py").string(),
+        "--record", record_.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+  std::filesystem::path record_;  // set by Argv, before process_ starts
+  testing::ScriptProcess process_;
   std::string base_;
 };
 

@@ -5,8 +5,6 @@
 // another thread.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -19,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "config/yaml_loader.h"
+#include "connectors/common/test_util.h"
 #include "connectors/connectors.h"
 #include "connectors/mqtt/mqtt_client.h"
 #include "connectors/mqtt/mqtt_publisher.h"
@@ -31,38 +30,21 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// tests/support/mosquitto.py run alone: a broker on a free port until SIGINT.
+// tests/support/mosquitto.py run alone: a broker on a free port until SIGINT (on which the
+// script stops the broker and removes its directory).
 class Broker {
  public:
-  Broker() {
-    const std::string script =
-        (std::filesystem::path(ARK_SOURCE_DIR) / "tests/support/mosquitto.py").string();
-    int fds[2];
-    EXPECT_EQ(pipe(fds), 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], 1);
-      close(fds[0]);
-      close(fds[1]);
-      execl("/usr/bin/python3", "python3", script.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    out_ = fdopen(fds[0], "r");
-    EXPECT_EQ(fscanf(out_, "port %d", &port_), 1) << "mosquitto.py did not start: " << script;
-  }
-  ~Broker() {
-    if (pid_ > 0) {
-      kill(pid_, SIGINT);  // the script stops the broker and removes its directory
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_ != nullptr) fclose(out_);
+  Broker()
+      : process_({(std::filesystem::path(ARK_SOURCE_DIR) / "tests/support/mosquitto.py").string()},
+                 SIGINT) {
+    FILE* out = process_.out();
+    EXPECT_TRUE(out != nullptr && fscanf(out, "port %d", &port_) == 1)
+        << "mosquitto.py did not start";
   }
   int port() const { return port_; }
 
  private:
-  pid_t pid_ = -1;
-  FILE* out_ = nullptr;
+  testing::ScriptProcess process_;
   int port_ = 0;
 };
 
@@ -177,6 +159,17 @@ void DriveAndAcknowledge(MqttClient& client, Sink& sink, size_t n,
   EXPECT_TRUE(done);
 }
 
+// Every message was acknowledged: a new connection of the persistent session `client_id` gets
+// nothing delivered again.
+void ExpectNothingRedelivered(int port, const std::string& client_id, std::string topic, int qos) {
+  Sink again;
+  MqttClient second(Options(port, client_id), {std::move(topic)}, qos, &again, "test input 2");
+  ASSERT_TRUE(second.Open().ok());
+  second.Start();
+  EXPECT_EQ(again.WaitFor(1, milliseconds(500)), 0u);
+  second.Stop();
+}
+
 TEST(MqttClientTest, ReaderDrivesAnotherThreadAcknowledgesQos1) {
   Broker broker;
   ASSERT_GT(broker.port(), 0);
@@ -196,13 +189,7 @@ TEST(MqttClientTest, ReaderDrivesAnotherThreadAcknowledgesQos1) {
   client.Stop();
   publisher.Stop();
 
-  // Every message was acknowledged: the persistent session holds nothing to deliver again.
-  Sink again;
-  MqttClient second(Options(broker.port(), "it-sub"), {"t/#"}, 1, &again, "test input 2");
-  ASSERT_TRUE(second.Open().ok());
-  second.Start();
-  EXPECT_EQ(again.WaitFor(1, milliseconds(500)), 0u);
-  second.Stop();
+  ExpectNothingRedelivered(broker.port(), "it-sub", "t/#", 1);
 }
 
 TEST(MqttClientTest, Qos2BothWaysWithASmallWindow) {
@@ -224,12 +211,7 @@ TEST(MqttClientTest, Qos2BothWaysWithASmallWindow) {
   client.Stop();
   publisher.Stop();
 
-  Sink again;
-  MqttClient second(Options(broker.port(), "q2-sub"), {"q2"}, 2, &again, "test input 2");
-  ASSERT_TRUE(second.Open().ok());
-  second.Start();
-  EXPECT_EQ(again.WaitFor(1, milliseconds(500)), 0u);
-  second.Stop();
+  ExpectNothingRedelivered(broker.port(), "q2-sub", "q2", 2);
 }
 
 // Unacknowledged messages stay with the broker: a client that stops without acknowledging the
@@ -334,13 +316,8 @@ TEST(MqttInputTest, ReadsInOrderAcknowledgesEverything) {
   EXPECT_TRUE((*input)->Close().ok());
   publisher.Stop();
 
-  // All acknowledged before Close: nothing to deliver again to the same session.
-  Sink again;
-  MqttClient second(Options(broker.port(), "in-sub"), {"in"}, 1, &again, "test input 2");
-  ASSERT_TRUE(second.Open().ok());
-  second.Start();
-  EXPECT_EQ(again.WaitFor(1, milliseconds(500)), 0u);
-  second.Stop();
+  // All acknowledged before Close.
+  ExpectNothingRedelivered(broker.port(), "in-sub", "in", 1);
 }
 
 }  // namespace
