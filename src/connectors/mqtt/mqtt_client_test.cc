@@ -159,59 +159,63 @@ void DriveAndAcknowledge(MqttClient& client, Sink& sink, size_t n,
   EXPECT_TRUE(done);
 }
 
+// A client of the persistent session `client_id` on `topic`, connected and running; null (with a
+// test failure) when it cannot connect.
+std::unique_ptr<MqttClient> StartClient(int port, const std::string& client_id, std::string topic,
+                                        int qos, Sink* sink) {
+  auto client = std::make_unique<MqttClient>(Options(port, client_id),
+                                             std::vector<std::string>{std::move(topic)}, qos, sink,
+                                             "test input " + client_id);
+  Status st = client->Open();
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  if (!st.ok()) return nullptr;
+  client->Start();
+  return client;
+}
+
 // Every message was acknowledged: a new connection of the persistent session `client_id` gets
 // nothing delivered again.
 void ExpectNothingRedelivered(int port, const std::string& client_id, std::string topic, int qos) {
   Sink again;
-  MqttClient second(Options(port, client_id), {std::move(topic)}, qos, &again, "test input 2");
-  ASSERT_TRUE(second.Open().ok());
-  second.Start();
+  auto second = StartClient(port, client_id, std::move(topic), qos, &again);
+  ASSERT_NE(second, nullptr);
   EXPECT_EQ(again.WaitFor(1, milliseconds(500)), 0u);
-  second.Stop();
+  second->Stop();
+}
+
+// `batches` × `per_batch` messages with `qos` from a publisher (window `max_inflight`) on its
+// own thread to a client driven by the reader, stepping back at `pauses`, and acknowledged from a
+// third thread: all arrive once, in order, on one connection each; nothing is delivered again.
+void RoundTrip(int qos, int max_inflight, int batches, int per_batch, std::vector<size_t> pauses) {
+  Broker broker;
+  ASSERT_GT(broker.port(), 0);
+  const std::string topic = fmt::format("rt/{}", qos);
+  Sink sink;
+  auto client = StartClient(broker.port(), "rt-sub", topic, qos, &sink);
+  ASSERT_NE(client, nullptr);
+  MqttConnectionOptions o = Options(broker.port(), "rt-pub");
+  o.max_inflight = max_inflight;
+  MqttPublisher publisher(o, qos, false, "test output");
+  ASSERT_TRUE(publisher.Open().ok());
+  const size_t n = static_cast<size_t>(batches) * per_batch;
+  std::thread writer([&] { PublishAll(publisher, topic, batches, per_batch); });
+  DriveAndAcknowledge(*client, sink, n, pauses);
+  writer.join();
+  EXPECT_EQ(sink.payloads(), Numbered(0, static_cast<int>(n)));
+  EXPECT_EQ(sink.qos(), std::vector<uint8_t>(n, static_cast<uint8_t>(qos)));
+  EXPECT_EQ(client->connections(), 1u);
+  EXPECT_EQ(publisher.connections(), 1u);
+  client->Stop();
+  publisher.Stop();
+  ExpectNothingRedelivered(broker.port(), "rt-sub", topic, qos);
 }
 
 TEST(MqttClientTest, ReaderDrivesAnotherThreadAcknowledgesQos1) {
-  Broker broker;
-  ASSERT_GT(broker.port(), 0);
-  Sink sink;
-  MqttClient client(Options(broker.port(), "it-sub"), {"t/#"}, 1, &sink, "test input");
-  ASSERT_TRUE(client.Open().ok());
-  client.Start();
-  MqttPublisher publisher(Options(broker.port(), "it-pub"), 1, false, "test output");
-  ASSERT_TRUE(publisher.Open().ok());
-  std::thread writer([&] { PublishAll(publisher, "t/a", 3, 1000); });
-  DriveAndAcknowledge(client, sink, 3000, {1000, 2000});
-  writer.join();
-  EXPECT_EQ(sink.payloads(), Numbered(0, 3000));
-  EXPECT_EQ(sink.qos(), std::vector<uint8_t>(3000, 1));
-  EXPECT_EQ(client.connections(), 1u);
-  EXPECT_EQ(publisher.connections(), 1u);
-  client.Stop();
-  publisher.Stop();
-
-  ExpectNothingRedelivered(broker.port(), "it-sub", "t/#", 1);
+  RoundTrip(/*qos=*/1, /*max_inflight=*/0, /*batches=*/3, /*per_batch=*/1000, {1000, 2000});
 }
 
 TEST(MqttClientTest, Qos2BothWaysWithASmallWindow) {
-  Broker broker;
-  ASSERT_GT(broker.port(), 0);
-  Sink sink;
-  MqttClient client(Options(broker.port(), "q2-sub"), {"q2"}, 2, &sink, "test input");
-  ASSERT_TRUE(client.Open().ok());
-  client.Start();
-  MqttConnectionOptions o = Options(broker.port(), "q2-pub");
-  o.max_inflight = 5;
-  MqttPublisher publisher(o, 2, false, "test output");
-  ASSERT_TRUE(publisher.Open().ok());
-  std::thread writer([&] { PublishAll(publisher, "q2", 4, 100); });
-  DriveAndAcknowledge(client, sink, 400, {150});
-  writer.join();
-  EXPECT_EQ(sink.payloads(), Numbered(0, 400));
-  EXPECT_EQ(sink.qos(), std::vector<uint8_t>(400, 2));
-  client.Stop();
-  publisher.Stop();
-
-  ExpectNothingRedelivered(broker.port(), "q2-sub", "q2", 2);
+  RoundTrip(/*qos=*/2, /*max_inflight=*/5, /*batches=*/4, /*per_batch=*/100, {150});
 }
 
 // Unacknowledged messages stay with the broker: a client that stops without acknowledging the
@@ -220,24 +224,22 @@ TEST(MqttClientTest, UnacknowledgedAreDeliveredAgain) {
   Broker broker;
   ASSERT_GT(broker.port(), 0);
   Sink sink;
-  MqttClient client(Options(broker.port(), "re-sub"), {"re"}, 1, &sink, "test input");
-  ASSERT_TRUE(client.Open().ok());
-  client.Start();
+  auto client = StartClient(broker.port(), "re-sub", "re", 1, &sink);
+  ASSERT_NE(client, nullptr);
   MqttPublisher publisher(Options(broker.port(), "re-pub"), 1, false, "test output");
   ASSERT_TRUE(publisher.Open().ok());
   PublishAll(publisher, "re", 1, 80);
   ASSERT_EQ(sink.WaitFor(80, std::chrono::seconds(10)), 80u);
-  client.Acknowledge(sink.connection(), 0, 40);
-  client.Stop();
+  client->Acknowledge(sink.connection(), 0, 40);
+  client->Stop();
 
   Sink again;
-  MqttClient second(Options(broker.port(), "re-sub"), {"re"}, 1, &again, "test input 2");
-  ASSERT_TRUE(second.Open().ok());
-  second.Start();
+  auto second = StartClient(broker.port(), "re-sub", "re", 1, &again);
+  ASSERT_NE(second, nullptr);
   EXPECT_EQ(again.WaitFor(40, std::chrono::seconds(10)), 40u);
   EXPECT_EQ(again.WaitFor(41, milliseconds(300)), 40u);
   EXPECT_EQ(again.payloads(), Numbered(40, 40));
-  second.Stop();
+  second->Stop();
   publisher.Stop();
 }
 

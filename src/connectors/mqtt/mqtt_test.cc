@@ -65,6 +65,25 @@ class MqttConfigTest : public ::testing::Test {
     return out.ok() ? Status::OK() : out.status();
   }
 
+  // What Connect says for the input and the output (in that order) with the connection options
+  // `common`; both are closed again.
+  std::vector<Status> ConnectBoth(const std::string& common) {
+    std::vector<Status> got;
+    ctx_.label = "input";
+    auto in = registry_.MakeInput(Yaml("type: mqtt\n" + common + "topics: [t]\n"), ctx_);
+    EXPECT_TRUE(in.ok()) << in.status().ToString();
+    if (!in.ok()) return got;
+    got.push_back((*in)->Connect());
+    EXPECT_TRUE((*in)->Close().ok());
+    ctx_.label = "output";
+    auto out = registry_.MakeOutput(Yaml("type: mqtt\n" + common + "topic: t\n"), ctx_);
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    if (!out.ok()) return got;
+    got.push_back((*out)->Connect());
+    EXPECT_TRUE((*out)->Close().ok());
+    return got;
+  }
+
   Registry registry_;
   ComponentContext ctx_;
 };
@@ -162,8 +181,8 @@ TEST_F(MqttConfigTest, OutputTopicForms) {
             "test.yaml:5:8: topic: `type: value` needs `value: <topic>`");
 }
 
-// A port nobody listens on: bind one, close it.
-int ClosedPort() {
+// A TCP socket bound to a free loopback port; *port receives the port.
+int BoundSocket(int* port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -171,67 +190,45 @@ int ClosedPort() {
   EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   socklen_t len = sizeof a;
   getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
+  *port = ntohs(a.sin_port);
+  return fd;
+}
+
+// A port nobody listens on.
+int ClosedPort() {
+  int port = 0;
+  close(BoundSocket(&port));
+  return port;
 }
 
 TEST_F(MqttConfigTest, UnreachableBrokerIsRetryable) {
-  int port = ClosedPort();
-  auto in = registry_.MakeInput(
-      Yaml(fmt::format("type: mqtt\nhost: 127.0.0.1\nport: {}\nclient_id: c\ntopics: [t]\n", port)),
-      ctx_);
-  ASSERT_TRUE(in.ok()) << in.status().ToString();
-  Status st = (*in)->Connect();
-  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
-  EXPECT_EQ(st.message(), fmt::format("mqtt input (mqtt://127.0.0.1:{0}): connecting to "
-                                      "mqtt://127.0.0.1:{0}: Connection refused",
-                                      port));
-  EXPECT_TRUE((*in)->Close().ok());
-
-  ctx_.label = "output";
-  auto out = registry_.MakeOutput(
-      Yaml(fmt::format("type: mqtt\nhost: 127.0.0.1\nport: {}\nclient_id: c\ntopic: t\n", port)),
-      ctx_);
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
-  st = (*out)->Connect();
-  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
-  EXPECT_EQ(st.message(), fmt::format("mqtt output (mqtt://127.0.0.1:{0}): connecting to "
-                                      "mqtt://127.0.0.1:{0}: Connection refused",
-                                      port));
-  EXPECT_TRUE((*out)->Close().ok());
+  const int port = ClosedPort();
+  std::vector<Status> st =
+      ConnectBoth(fmt::format("host: 127.0.0.1\nport: {}\nclient_id: c\n", port));
+  ASSERT_EQ(st.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(st[i].code(), StatusCode::kUnavailable);
+    EXPECT_EQ(st[i].message(), fmt::format("mqtt {0} (mqtt://127.0.0.1:{1}): connecting to "
+                                           "mqtt://127.0.0.1:{1}: Connection refused",
+                                           i == 0 ? "input" : "output", port));
+  }
 }
 
 // A peer that takes the TCP connection and never answers the CONNECT (the kernel accepts into
 // the listen backlog): the attempt ends at connect_timeout, as retryable.
 TEST_F(MqttConfigTest, SilentBrokerTimesOut) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  int port = 0;
+  const int fd = BoundSocket(&port);
   ASSERT_EQ(listen(fd, 8), 0);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  const int port = ntohs(a.sin_port);
-  const std::string common =
-      fmt::format("host: 127.0.0.1\nport: {}\nclient_id: c\nconnect_timeout: 200ms\n", port);
-  auto in = registry_.MakeInput(Yaml("type: mqtt\n" + common + "topics: [t]\n"), ctx_);
-  ASSERT_TRUE(in.ok()) << in.status().ToString();
-  Status st = (*in)->Connect();
-  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
-  EXPECT_EQ(st.message(), fmt::format("mqtt input (mqtt://127.0.0.1:{0}): mqtt://127.0.0.1:{0} "
-                                      "did not answer within 200ms",
-                                      port));
-  EXPECT_TRUE((*in)->Close().ok());
-  ctx_.label = "output";
-  auto out = registry_.MakeOutput(Yaml("type: mqtt\n" + common + "topic: t\n"), ctx_);
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
-  st = (*out)->Connect();
-  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
-  EXPECT_EQ(st.message(), fmt::format("mqtt output (mqtt://127.0.0.1:{0}): mqtt://127.0.0.1:{0} "
-                                      "did not answer within 200ms",
-                                      port));
-  EXPECT_TRUE((*out)->Close().ok());
+  std::vector<Status> st = ConnectBoth(
+      fmt::format("host: 127.0.0.1\nport: {}\nclient_id: c\nconnect_timeout: 200ms\n", port));
+  ASSERT_EQ(st.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(st[i].code(), StatusCode::kUnavailable);
+    EXPECT_EQ(st[i].message(), fmt::format("mqtt {0} (mqtt://127.0.0.1:{1}): mqtt://127.0.0.1:{1} "
+                                           "did not answer within 200ms",
+                                           i == 0 ? "input" : "output", port));
+  }
   close(fd);
 }
 
