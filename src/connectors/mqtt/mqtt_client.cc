@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -41,7 +42,7 @@ Status MqttClient::ConnectOnce(std::stop_token stop, bool first) {
   connected_ = false;
   {
     std::lock_guard lock(mu_);
-    sending_ = false;  // from here until sending_ the other threads leave conn_ alone
+    up_ = false;  // from here until up_ the other threads leave conn_ alone
     received_.clear();
     done_.clear();
     acked_until_ = next_seq_ = 0;
@@ -78,11 +79,10 @@ Status MqttClient::ConnectOnce(std::stop_token stop, bool first) {
   connected_ = true;
   {
     std::lock_guard dl(drive_mu_);
-    up_ = true;
     lost_ = Status::OK();
   }
   std::lock_guard lock(mu_);
-  sending_ = true;
+  up_ = true;
   connections_.fetch_add(1, std::memory_order_acq_rel);
   QueueAcks();  // messages of the handshake acknowledged meanwhile
   // Messages that came with the SUBACK; those that came during the handshake form a burst with
@@ -135,7 +135,7 @@ void MqttClient::Acknowledge(uint64_t connection, uint64_t first, uint64_t end) 
     std::lock_guard lock(mu_);
     if (connection != attempt_ || first < acked_until_) return;
     done_.emplace(first, end);
-    if (!sending_) return;  // still connecting: sent at the end of it
+    if (!up_) return;  // still connecting: sent at the end of it
     QueueAcks();
     // A failure here is the network thread's to notice; what the socket did not take, it
     // writes once it waits for the socket to be writable.
@@ -207,12 +207,8 @@ void MqttClient::Run(std::stop_token stop) {
       [&] { return NetworkStep(stop); },
       [&](bool lost) {
         {
-          std::lock_guard dl(drive_mu_);
-          up_ = false;
-        }
-        {
           std::lock_guard lock(mu_);
-          sending_ = false;
+          up_ = false;
           conn_.Close(/*graceful=*/false);
         }
         if (lost) {
@@ -244,11 +240,11 @@ Status MqttClient::NetworkStep(std::stop_token stop) {
     net_driving_ = true;
   }
   Status st = Step(1000);
+  if (!st.ok()) SetDown();
   bool notify;
   {
     std::lock_guard dl(drive_mu_);
     net_driving_ = false;
-    if (!st.ok()) up_ = false;
     notify = reader_driving_;  // a caller waits for its turn
   }
   if (notify) drive_cv_.notify_all();
@@ -257,13 +253,13 @@ Status MqttClient::NetworkStep(std::stop_token stop) {
 
 bool MqttClient::BeginDriving() {
   std::unique_lock dl(drive_mu_);
-  if (!up_ || stopped_) return false;
+  if (stopped_ || !Up()) return false;
   reader_driving_ = true;
   if (net_driving_) {
     Wake();  // out of its wait on the socket
     drive_cv_.wait(dl, [&] { return !net_driving_; });
   }
-  if (!up_) {
+  if (!Up()) {  // found lost by the network thread meanwhile
     reader_driving_ = false;
     reader_released_ = std::chrono::steady_clock::now();
     return false;
@@ -272,30 +268,33 @@ bool MqttClient::BeginDriving() {
 }
 
 void MqttClient::EndDriving(const Status& step) {
-  bool notify = false;
+  // The caller found the connection lost: the network thread reconnects.
+  const bool lost = !step.ok() && SetDown();
   {
     std::lock_guard dl(drive_mu_);
     reader_driving_ = false;
     reader_released_ = std::chrono::steady_clock::now();
-    if (!step.ok() && up_) {
-      up_ = false;
-      lost_ = step;
-      notify = true;
-    }
+    if (lost) lost_ = step;
   }
   // Otherwise the network thread, waiting for kHandOver after the release, is left alone: the
   // caller is usually back before that.
-  if (notify) drive_cv_.notify_all();
+  if (lost) drive_cv_.notify_all();
+}
+
+bool MqttClient::Up() {
+  std::lock_guard lock(mu_);
+  return up_;
+}
+
+bool MqttClient::SetDown() {
+  std::lock_guard lock(mu_);
+  return std::exchange(up_, false);
 }
 
 void MqttClient::CloseConnection(bool graceful) {
-  {
-    std::lock_guard dl(drive_mu_);
-    up_ = false;
-  }
   std::lock_guard lock(mu_);
-  conn_.Close(graceful && sending_);
-  sending_ = false;
+  conn_.Close(graceful && up_);
+  up_ = false;
   connected_ = false;
 }
 

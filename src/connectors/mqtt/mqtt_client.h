@@ -148,8 +148,9 @@ class MqttClient {
   // batch). The network thread holds mu_ except while it waits on the socket.
   std::mutex mu_;
   MqttConnection conn_;  // GUARDED_BY(mu_)
-  // Acknowledgements may be written: connected, and not yet found lost. GUARDED_BY(mu_)
-  bool sending_ = false;
+  // Connected, and not yet found lost: acknowledgements are written, a caller may drive.
+  // GUARDED_BY(mu_)
+  bool up_ = false;
   // Received QoS 1/2 messages of the current connection not yet acknowledged to the broker, in
   // arrival order: received_[0] has sequence number acked_until_. GUARDED_BY(mu_)
   std::deque<Received> received_;
@@ -164,13 +165,16 @@ class MqttClient {
   // EndDriving (see there).
   std::mutex drive_mu_;
   std::condition_variable_any drive_cv_;
-  bool up_ = false;              // connected, and not found lost; GUARDED_BY(drive_mu_)
   bool net_driving_ = false;     // the network thread is in a Step; GUARDED_BY(drive_mu_)
   bool reader_driving_ = false;  // a caller drives, or waits to; GUARDED_BY(drive_mu_)
   std::chrono::steady_clock::time_point reader_released_;  // GUARDED_BY(drive_mu_)
   Status lost_;  // the caller found the connection lost; GUARDED_BY(drive_mu_)
   // The network thread's turn: waits while a caller drives; the caller's loss, or Step's.
   Status NetworkStep(std::stop_token stop);
+  // up_ under mu_; SetDown clears it and says whether it was set. Lock order: drive_mu_, then
+  // mu_.
+  bool Up();
+  bool SetDown();
 
   std::atomic<uint64_t> connections_{0};
   std::jthread thread_;

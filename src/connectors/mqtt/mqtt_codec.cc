@@ -293,6 +293,12 @@ size_t PublishRemainingLength(Version version, const Publish& p) {
          p.payload.size();
 }
 
+size_t PacketSize(size_t remaining_length) {
+  size_t length_bytes = 1;
+  for (size_t v = remaining_length >> 7; v != 0; v >>= 7) ++length_bytes;
+  return 1 + length_bytes + remaining_length;
+}
+
 void EncodePublish(Version version, const Publish& p, std::string* out) {
   // Straight into `out` (no body copy): the output's hot path.
   const uint8_t first = 0x30 | (p.dup ? 0x08 : 0) | ((p.qos & 0x03) << 1) | (p.retain ? 1 : 0);

@@ -101,9 +101,12 @@ struct Publish {
 };
 // The largest remaining length a packet can have (the variable byte integer's range).
 constexpr size_t kMaxRemainingLength = 268'435'455;
-// The remaining length of `publish`'s PUBLISH packet (no properties); the whole packet adds the
-// first byte and the 1-4 bytes of this length. Above kMaxRemainingLength it cannot be sent.
+// The remaining length of `publish`'s PUBLISH packet (no properties). Above kMaxRemainingLength
+// it cannot be sent.
 size_t PublishRemainingLength(Version version, const Publish& publish);
+// The whole packet with that remaining length: the first byte, the 1-4 bytes of the length, the
+// rest (what a broker's Maximum Packet Size limits).
+size_t PacketSize(size_t remaining_length);
 // REQUIRES: PublishRemainingLength(version, publish) <= kMaxRemainingLength.
 void EncodePublish(Version version, const Publish& publish, std::string* out);
 

@@ -195,6 +195,25 @@ TEST(MqttCodecTest, PublishRoundTripWithLongPayload) {
   }
 }
 
+// The size a broker's Maximum Packet Size compares with is exactly what EncodePublish writes, for
+// remaining lengths of each varint width (1, 2, 3 and 4 bytes).
+TEST(MqttCodecTest, PublishPacketSizeIsWhatIsEncoded) {
+  for (Version v : {Version::k311, Version::k5}) {
+    for (size_t payload_size : {0, 100, 127, 200, 16383, 20000, 2097151, 2100000}) {
+      const std::string payload(payload_size, 'p');
+      Publish p{.topic = "t", .payload = payload, .qos = 1, .packet_id = 7};
+      std::string bytes;
+      EncodePublish(v, p, &bytes);
+      EXPECT_EQ(PacketSize(PublishRemainingLength(v, p)), bytes.size())
+          << "payload " << payload_size;
+    }
+  }
+  EXPECT_EQ(PacketSize(127), 129u);
+  EXPECT_EQ(PacketSize(128), 131u);
+  EXPECT_EQ(PacketSize(16384), 16388u);
+  EXPECT_EQ(PacketSize(2097152), 2097157u);
+}
+
 TEST(MqttCodecTest, AcksSubackPingrespDisconnect) {
   Packet pubrel = Decode(Bytes({0x62, 0x02, 0x00, 0x07}), Version::k311);
   EXPECT_EQ(pubrel.type, PacketType::kPubrel);

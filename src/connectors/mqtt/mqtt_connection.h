@@ -162,16 +162,17 @@ class MqttConnection {
   // Packet identifiers: 1..65535, then 1 again.
   uint16_t NextPacketId();
 
-  // Sends DISCONNECT (graceful, waiting up to 2 s for the socket) and closes. Idempotent.
+  // Graceful: sends DISCONNECT and waits (up to 2 s in all) for the broker to close its side.
+  // Then closes. Idempotent.
   void Close(bool graceful);
 
   mqtt::Version version() const { return options_.protocol; }
-  const std::string& what() const { return what_; }
   const std::string& address() const { return address_; }
+
+ private:
   // Unavailable "<what>: <text> <address>".
   Status Lost(std::string_view text) const;
 
- private:
   const MqttConnectionOptions options_;
   const std::string what_;
   const std::string address_;

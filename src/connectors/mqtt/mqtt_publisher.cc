@@ -130,9 +130,8 @@ void MqttPublisher::Fill() {
     const Message m = message_(i);
     const size_t remaining = mqtt::PublishRemainingLength(
         version, mqtt::Publish{.topic = m.topic, .payload = m.payload, .qos = qos_});
-    // The whole packet: the first byte, the remaining length's 1-4 bytes and the rest.
-    const size_t packet = 1 + (remaining < 128 ? 1 : remaining < 16384 ? 2 : 4) + remaining;
-    if (remaining > mqtt::kMaxRemainingLength || (broker_max > 0 && packet > broker_max)) {
+    if (remaining > mqtt::kMaxRemainingLength ||
+        (broker_max > 0 && mqtt::PacketSize(remaining) > broker_max)) {
       ++acked_;
       Refuse(i, remaining > mqtt::kMaxRemainingLength
                     ? fmt::format("a payload of {} bytes is too large for MQTT", m.payload.size())
