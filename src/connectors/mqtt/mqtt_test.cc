@@ -69,18 +69,16 @@ class MqttConfigTest : public ::testing::Test {
   // `common`; both are closed again.
   std::vector<Status> ConnectBoth(const std::string& common) {
     std::vector<Status> got;
+    auto connect = [&](auto made) {
+      EXPECT_TRUE(made.ok()) << made.status().ToString();
+      if (!made.ok()) return;
+      got.push_back((*made)->Connect());
+      EXPECT_TRUE((*made)->Close().ok());
+    };
     ctx_.label = "input";
-    auto in = registry_.MakeInput(Yaml("type: mqtt\n" + common + "topics: [t]\n"), ctx_);
-    EXPECT_TRUE(in.ok()) << in.status().ToString();
-    if (!in.ok()) return got;
-    got.push_back((*in)->Connect());
-    EXPECT_TRUE((*in)->Close().ok());
+    connect(registry_.MakeInput(Yaml("type: mqtt\n" + common + "topics: [t]\n"), ctx_));
     ctx_.label = "output";
-    auto out = registry_.MakeOutput(Yaml("type: mqtt\n" + common + "topic: t\n"), ctx_);
-    EXPECT_TRUE(out.ok()) << out.status().ToString();
-    if (!out.ok()) return got;
-    got.push_back((*out)->Connect());
-    EXPECT_TRUE((*out)->Close().ok());
+    connect(registry_.MakeOutput(Yaml("type: mqtt\n" + common + "topic: t\n"), ctx_));
     return got;
   }
 

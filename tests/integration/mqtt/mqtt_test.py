@@ -207,6 +207,23 @@ def connection(broker, client_id, extra=""):
 HEAD = "logging: {level: warn}\nhealth_check: {enabled: false}\nstreams:\n"
 
 
+def rows_by_topic_config(data, conn, topic_expr):
+    """JSON lines of `data` in batches of 3 → mqtt output (QoS 1) with the topic expression
+    `topic_expr`; error_output on stdout."""
+    return HEAD + f"""  - input:
+      type: file
+      path: {data}
+      batch_size: 3
+      codec: {{type: json}}
+    output:
+      type: mqtt
+      {conn}      topic: {{type: expr, expr: "{topic_expr}"}}
+      qos: 1
+    error_output:
+      type: stdout
+"""
+
+
 # -------------------------------------------------------------------------------------------------
 
 
@@ -388,19 +405,8 @@ def case_refused(binary, tmp, cleanup):
     published = [t for t in topics if t.startswith("ok/")]
     sub = cleanup(Subscriber(broker, "ok/#", len(published), "refused-sub", fmt="%t",
                              user="alice"))
-    alice = connection(broker, "ark-refused", "username: alice\npassword: s3cret")
-    config = HEAD + f"""  - input:
-      type: file
-      path: {data}
-      batch_size: 3
-      codec: {{type: json}}
-    output:
-      type: mqtt
-      {alice}      topic: {{type: expr, expr: "topic"}}
-      qos: 1
-    error_output:
-      type: stdout
-"""
+    config = rows_by_topic_config(
+        data, connection(broker, "ark-refused", "username: alice\npassword: s3cret"), "topic")
     ark = cleanup(Arkflow(binary, tmp, "refused", config))
     got = sub.lines()
     check(ark.wait() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
@@ -426,18 +432,7 @@ def case_topic_expr(binary, tmp, cleanup):
             f.write(json.dumps({"room": room, "v": i}) + "\n")
     good = 6  # batches of 3: rows 0-5 are published; rows 6-8 hold the NULL room
     sub = cleanup(Subscriber(broker, "rooms/#", good, "check-sub", fmt="%t %p"))
-    config = HEAD + f"""  - input:
-      type: file
-      path: {data}
-      batch_size: 3
-      codec: {{type: json}}
-    output:
-      type: mqtt
-      {connection(broker, "ark-out")}      topic: {{type: expr, expr: "'rooms/' || room"}}
-      qos: 1
-    error_output:
-      type: stdout
-"""
+    config = rows_by_topic_config(data, connection(broker, "ark-out"), "'rooms/' || room")
     ark = cleanup(Arkflow(binary, tmp, "topic_expr", config))
     got = sub.lines()
     check(ark.wait() == 0, f"arkflow exit code {ark.proc.returncode}: {ark.stderr()}")
